@@ -1,0 +1,101 @@
+// The graph IR every frontend produces, every pass transforms and every target consumes.
+// Graphs are immutable values: passes build new graphs instead of mutating (see compiler/ir/graph-builder.ts).
+
+/** Element types. i64 tensors only carry shape arithmetic and indices; they are held as doubles (exact to 2^53). */
+export type DType = 'f32' | 'i64';
+
+export interface TensorType {
+  readonly dtype: DType;
+  /** Fully static shape: the batch is fixed at compile time. */
+  readonly shape: readonly number[];
+}
+
+/** Constant payload: Float32Array for f32, Float64Array for i64 (INT64 extremes saturate to ±2^53). */
+export type ConstData = Float32Array | Float64Array;
+
+export interface Value {
+  readonly id: number;
+  /** Name from the source model (or synthesised); for diagnostics and dumps only, never trusted in generated code. */
+  readonly name: string;
+  readonly type: TensorType;
+  /** Present for constants (weights, initializers, folded results). */
+  readonly data?: ConstData;
+}
+
+export type Pair = readonly [number, number];
+/** Pads as [top, left, bottom, right] (ONNX order for 2-D: begin_h, begin_w, end_h, end_w). */
+export type Pads4 = readonly [number, number, number, number];
+
+export type Activation = 'none' | 'relu';
+
+export type BinaryFn = 'add' | 'sub' | 'mul' | 'div';
+
+/** One operation. Attributes are fully resolved at import time (no dynamic shapes reach the IR). */
+export type Op =
+  // inputs: x [N,C,H,W], w [M, C/groups, kh, kw], b? [M]
+  | { readonly kind: 'conv2d'; readonly kernel: Pair; readonly stride: Pair; readonly pads: Pads4; readonly dilations: Pair; readonly groups: number; readonly activation: Activation }
+  // inputs: x, scale, bias, mean, var (all per channel, axis 1)
+  | { readonly kind: 'batchNorm'; readonly epsilon: number }
+  | { readonly kind: 'relu' }
+  | { readonly kind: 'maxPool'; readonly kernel: Pair; readonly stride: Pair; readonly pads: Pads4; readonly ceilMode: boolean }
+  | { readonly kind: 'avgPool'; readonly kernel: Pair; readonly stride: Pair; readonly pads: Pads4; readonly ceilMode: boolean; readonly countIncludePad: boolean }
+  // [N,C,H,W] -> [N,C,1,1]
+  | { readonly kind: 'globalAvgPool' }
+  | { readonly kind: 'reduceMean'; readonly axes: readonly number[]; readonly keepDims: boolean }
+  // Y = alpha * op(A) * op(B) + beta * C; inputs: a, b, c?
+  | { readonly kind: 'gemm'; readonly transA: boolean; readonly transB: boolean; readonly alpha: number; readonly beta: number }
+  // numpy matmul semantics (2-D and batched); inputs: a, b
+  | { readonly kind: 'matMul' }
+  // numpy broadcasting; works on f32 and i64
+  | { readonly kind: 'binary'; readonly fn: BinaryFn }
+  // target shape fully resolved (no 0 / -1 left); Flatten, Squeeze and Unsqueeze import as reshape too
+  | { readonly kind: 'reshape'; readonly shape: readonly number[] }
+  | { readonly kind: 'transpose'; readonly perm: readonly number[] }
+  // one output per entry of sizes
+  | { readonly kind: 'split'; readonly axis: number; readonly sizes: readonly number[] }
+  // normalised: one entry per axis listed, starts/ends clamped to [0, dim], steps nonzero
+  | { readonly kind: 'slice'; readonly axes: readonly number[]; readonly starts: readonly number[]; readonly ends: readonly number[]; readonly steps: readonly number[] }
+  | { readonly kind: 'concat'; readonly axis: number }
+  // inputs: data, indices (i64, usually constant)
+  | { readonly kind: 'gather'; readonly axis: number }
+  // Identity, Dropout (inference) and similar; removed by the simplification passes
+  | { readonly kind: 'identity' }
+  // produced by passes: out[:, g' * (C/groups) ... ] i.e. reshape [N,groups,C/groups,H,W] -> transpose(0,2,1,3,4) -> reshape
+  | { readonly kind: 'channelShuffle'; readonly groups: number };
+
+export type OpKind = Op['kind'];
+export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
+
+export interface Node {
+  readonly id: number;
+  readonly op: Op;
+  /** Value ids. Optional operands (conv bias, gemm C) are simply absent. */
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  /** Where the node came from ("Conv 'stage2.0.branch1.0'"): diagnostics and comments in generated code (escaped). */
+  readonly origin: string;
+}
+
+export interface Graph {
+  readonly values: ReadonlyMap<number, Value>;
+  /** Topologically ordered. */
+  readonly nodes: readonly Node[];
+  /** Runtime inputs (never constants). */
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+}
+
+/** Ops that only move or relabel data; the channel-routing pass turns the channel ones into bookkeeping. */
+export const MOVEMENT_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['reshape', 'transpose', 'split', 'slice', 'concat', 'gather', 'identity', 'channelShuffle']);
+/** Cheap per-element ops (guideline G4). */
+export const ELEMENTWISE_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['relu', 'binary', 'batchNorm']);
+
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function bytesOf(type: TensorType): number {
+  return numel(type.shape) * (type.dtype === 'f32' ? 4 : 8);
+}

@@ -1,0 +1,39 @@
+// The contract between the compiler and the targets: where every activation lives at run time.
+//
+// Activations are planar: channel c of a value is one contiguous H×W plane per batch item, and planes can sit
+// anywhere. Element (n, c, y, x) of a value lives at float offset
+//     channelOffsets[c] + n * batchStride + y * W + x
+// in the buffer named by `buffer`. Because each channel is addressed on its own, split, concat and channel
+// shuffle are pure bookkeeping on `channelOffsets` (view nodes): targets emit nothing for them, and every
+// compute kernel reads and writes through its operands' offset tables (compile-time constants).
+//
+// Axis 1 is the channel axis; every axis after it is flattened into the plane (rank 2 values have planes of
+// one element). Graph inputs and outputs keep plain NCHW layout in the caller's buffers.
+
+export type BufferName = 'input' | 'output' | 'arena';
+
+export interface Placement {
+  readonly buffer: BufferName;
+  /** Float offset of each channel's plane for batch item 0. */
+  readonly channelOffsets: readonly number[];
+  /** Floats between batch items of the same channel. */
+  readonly batchStride: number;
+}
+
+export interface MemoryPlan {
+  /** Arena size in floats (a multiple of PLANE_ALIGN_FLOATS). */
+  readonly arenaFloats: number;
+  /** Largest number of floats simultaneously live under the schedule: no plan can use less. */
+  readonly lowerBoundFloats: number;
+  /** Sum of all arena activations as if none shared memory, for comparison. */
+  readonly totalActivationFloats: number;
+  /** Every f32 value that is not a constant: graph inputs, outputs and intermediates (views included). */
+  readonly placements: ReadonlyMap<number, Placement>;
+  /** Nodes whose outputs are views of their inputs: targets emit no code for them. */
+  readonly viewNodes: ReadonlySet<number>;
+}
+
+/** Planes start on 16-byte boundaries so SIMD loads of a plane's first vector are aligned. */
+export const PLANE_ALIGN_FLOATS = 4;
+
+export const alignPlane = (floats: number): number => Math.ceil(floats / PLANE_ALIGN_FLOATS) * PLANE_ALIGN_FLOATS;

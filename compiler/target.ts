@@ -1,0 +1,23 @@
+// What a backend provides. compiler/ never imports targets/: bin/ picks a Target and hands it to the pipeline.
+
+import type { Graph } from './ir/types.ts';
+import type { Pass } from './passes/pass.ts';
+import type { MemoryPlan } from './plan/types.ts';
+
+export interface Artifact {
+  /** Path relative to the output directory. */
+  readonly path: string;
+  readonly contents: string | Uint8Array;
+}
+
+export interface EmitOptions {
+  /** C identifier-safe model name (validated by the CLI): prefixes every emitted symbol and file. */
+  readonly name: string;
+}
+
+export interface Target {
+  readonly name: string;
+  /** Extra passes this backend wants after the shared pipeline (may be empty). */
+  readonly passes: readonly Pass[];
+  emit(graph: Graph, plan: MemoryPlan, options: EmitOptions): Artifact[];
+}
