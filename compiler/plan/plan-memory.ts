@@ -1,50 +1,45 @@
-// Static memory plan: a Placement for every activation. (First version: no reuse between values; the
-// liveness-based allocator replaces the arena assignment below while keeping this signature.)
+// Static memory plan: a Placement for every activation, with arena slots reused across the schedule.
+//
+// Walk the schedule once: before a node runs, the planes whose last reader ran earlier are back in the free
+// list; the node's outputs then take the best-fitting holes (one contiguous block per value when a hole is big
+// enough, plane by plane otherwise). A node never writes over planes it reads, since those are still allocated
+// while it runs (kernels are not in-place). Channel routing does the rest: in a stride-1 ShuffleNetV2 unit the
+// last conv lands in the planes its input half just vacated, and split/concat/shuffle move nothing.
 
-import { CompileError } from '../ir/errors.ts';
 import type { Graph } from '../ir/types.ts';
-import { numel } from '../ir/types.ts';
+import { ArenaAllocator } from './arena-allocator.ts';
+import type { ScheduleLiveness } from './liveness.ts';
+import { analyseLiveness, liveFloatsPerStep } from './liveness.ts';
 import type { MemoryPlan, Placement } from './types.ts';
-import { alignPlane } from './types.ts';
-import { isViewNode, viewPlacements } from './views.ts';
 
-const planeOf = (shape: readonly number[]) => shape.slice(2).reduce((a, b) => a * b, 1);
-
-/** Plain NCHW layout in a caller's buffer. */
-export function densePlacement(buffer: 'input' | 'output', shape: readonly number[]): Placement {
-  const plane = planeOf(shape);
-  const channels = shape[1] ?? 1;
-  return { buffer, channelOffsets: Array.from({ length: channels }, (_, c) => c * plane), batchStride: channels * plane };
-}
+export { densePlacement } from './liveness.ts';
 
 export function planMemory(graph: Graph): MemoryPlan {
+  const live = analyseLiveness(graph);
+  const { offsets, arenaFloats } = assignOffsets(live);
   const placements = new Map<number, Placement>();
-  const viewNodes = new Set<number>();
-  const outputs = new Set(graph.outputs);
-  for (const id of graph.inputs) placements.set(id, densePlacement('input', graph.values.get(id)!.type.shape));
-  let arena = 0;
-  let total = 0;
-  for (const node of graph.nodes) {
-    const inputsPlaced = node.inputs.every((id) => placements.has(id) || graph.values.get(id)!.data);
-    if (!inputsPlaced) throw new CompileError(`memory plan: an input of ${node.op.kind} has no placement`, { node: node.origin });
-    if (isViewNode(graph, node) && !node.outputs.some((id) => outputs.has(id))) {
-      viewNodes.add(node.id);
-      viewPlacements(graph, node, node.inputs.map((id) => placements.get(id)!)).forEach((p, i) => placements.set(node.outputs[i], p));
-      continue;
-    }
-    for (const id of node.outputs) {
-      const shape = graph.values.get(id)!.type.shape;
-      if (shape.length < 2) throw new CompileError(`memory plan: value of rank ${shape.length} has no channel axis`, { node: node.origin });
-      if (outputs.has(id)) {
-        placements.set(id, densePlacement('output', shape));
-        continue;
-      }
-      const plane = alignPlane(shape[0] * planeOf(shape));
-      const base = arena;
-      placements.set(id, { buffer: 'arena', channelOffsets: Array.from({ length: shape[1] }, (_, c) => base + c * plane), batchStride: planeOf(shape) });
-      arena += plane * shape[1];
-      total += numel(shape);
-    }
+  for (const [id, p] of live.symbolic) {
+    placements.set(id, p.buffer === 'arena' ? { ...p, channelOffsets: p.channelOffsets.map((plane) => offsets[plane]) } : p);
   }
-  return { arenaFloats: arena, lowerBoundFloats: arena, totalActivationFloats: total, placements, viewNodes };
+  const lowerBoundFloats = Math.max(0, ...liveFloatsPerStep(live.planes, graph.nodes.length));
+  const totalActivationFloats = live.planes.reduce((sum, p) => sum + p.size, 0);
+  return { arenaFloats, lowerBoundFloats, totalActivationFloats, placements, viewNodes: live.viewNodes, copyNodes: live.copyNodes };
+}
+
+/** Arena offset of every plane, allocating in schedule order. */
+function assignOffsets(live: ScheduleLiveness): { offsets: number[]; arenaFloats: number } {
+  const { planes, writes } = live;
+  const freedAfter: number[][] = writes.map(() => []);
+  planes.forEach((p, id) => freedAfter[p.lastUse].push(id));
+  const offsets = new Array<number>(planes.length);
+  const arena = new ArenaAllocator();
+  writes.forEach((stepWrites, step) => {
+    for (const { firstPlane, count } of stepWrites) {
+      const slot = planes[firstPlane].size;
+      const block = arena.tryAllocate(slot * count);
+      for (let c = 0; c < count; c++) offsets[firstPlane + c] = block !== undefined ? block + c * slot : arena.allocate(slot);
+    }
+    for (const id of freedAfter[step]) arena.free(offsets[id], planes[id].size);
+  });
+  return { offsets, arenaFloats: arena.size };
 }

@@ -31,6 +31,11 @@ export interface MemoryPlan {
   readonly placements: ReadonlyMap<number, Placement>;
   /** Nodes whose outputs are views of their inputs: targets emit no code for them. */
   readonly viewNodes: ReadonlySet<number>;
+  /**
+   * View-kind nodes (split/concat/channelShuffle/identity/reshape) that are NOT views under this plan, so the
+   * target must copy: their output is a graph output (dense in 'output'), or a concat joins different buffers.
+   */
+  readonly copyNodes?: ReadonlySet<number>;
 }
 
 /** Planes start on 16-byte boundaries so SIMD loads of a plane's first vector are aligned. */

@@ -1,0 +1,135 @@
+// Liveness of activations over the schedule (graph.nodes order) at channel-plane granularity.
+//
+// Every channel of every value a kernel writes into the arena is one plane slot (all batch items of that channel,
+// padded to PLANE_ALIGN_FLOATS). View nodes (split/concat/shuffle/...) write nothing: their outputs are lists of
+// existing planes, so a plane stays live until the last kernel reading *any* value that contains it. To find
+// those lists we run the view rules of views.ts on symbolic placements whose channel offsets are plane ids.
+
+import { CompileError } from '../ir/errors.ts';
+import type { Graph, Node } from '../ir/types.ts';
+import type { Placement } from './types.ts';
+import { alignPlane } from './types.ts';
+import { isViewNode, viewPlacements } from './views.ts';
+
+export interface PlaneLife {
+  /** Slot size in floats (all batch items of one channel, padded). */
+  readonly size: number;
+  /** Step (node index) that writes the plane. */
+  readonly def: number;
+  /** Last step that reads it (def when nothing does): the slot is free from lastUse + 1 on. */
+  lastUse: number;
+}
+
+/** The planes one node output occupies: ids firstPlane .. firstPlane + count - 1, one per channel. */
+export interface ArenaWrite {
+  readonly value: number;
+  readonly firstPlane: number;
+  readonly count: number;
+}
+
+export interface ScheduleLiveness {
+  readonly planes: readonly PlaneLife[];
+  /** Per step, the arena values its node writes. */
+  readonly writes: readonly (readonly ArenaWrite[])[];
+  /** Placements of all runtime f32 values; for buffer 'arena' the channel offsets are plane ids, not floats. */
+  readonly symbolic: ReadonlyMap<number, Placement>;
+  readonly viewNodes: ReadonlySet<number>;
+  /** Nodes that would be views but must copy (their output is a graph output, or a concat joins buffers). */
+  readonly copyNodes: ReadonlySet<number>;
+}
+
+const planeOf = (shape: readonly number[]): number => shape.slice(2).reduce((a, b) => a * b, 1);
+
+/** Plain NCHW layout in a caller's buffer, starting at float `base`. */
+export function densePlacement(buffer: 'input' | 'output', shape: readonly number[], base = 0): Placement {
+  const plane = planeOf(shape);
+  const channels = shape[1] ?? 1;
+  return { buffer, channelOffsets: Array.from({ length: channels }, (_, c) => base + c * plane), batchStride: channels * plane };
+}
+
+/** Concat is only bookkeeping when its inputs share one buffer and batch stride. */
+function sameLayout(inputs: readonly Placement[]): boolean {
+  return inputs.every((p) => p.buffer === inputs[0].buffer && p.batchStride === inputs[0].batchStride);
+}
+
+export function analyseLiveness(graph: Graph): ScheduleLiveness {
+  const value = (id: number) => graph.values.get(id)!;
+  const symbolic = new Map<number, Placement>();
+  const planes: PlaneLife[] = [];
+  const writes: ArenaWrite[][] = [];
+  const viewNodes = new Set<number>();
+  const copyNodes = new Set<number>();
+  const graphOutputs = new Set(graph.outputs);
+
+  // Graph inputs and outputs sit one after another in the caller's 'input' / 'output' buffers.
+  let inputBase = 0;
+  for (const id of graph.inputs) {
+    const shape = checkPlaceable(graph, id, 'graph input');
+    symbolic.set(id, densePlacement('input', shape, inputBase));
+    inputBase += shape.reduce((a, b) => a * b, 1);
+  }
+  let outputBase = 0;
+
+  graph.nodes.forEach((node, step) => {
+    const runtimeInputs = node.inputs.filter((id) => !value(id).data);
+    for (const id of runtimeInputs) {
+      if (!symbolic.has(id)) throw new CompileError(`memory plan: input ${id} of ${node.op.kind} has no placement`, { node: node.origin });
+    }
+    const inputPlacements = node.inputs.map((id) => symbolic.get(id)!);
+    const view =
+      isViewNode(graph, node) &&
+      runtimeInputs.length === node.inputs.length &&
+      !node.outputs.some((id) => graphOutputs.has(id)) &&
+      (node.op.kind !== 'concat' || sameLayout(inputPlacements));
+    const stepWrites: ArenaWrite[] = [];
+    writes.push(stepWrites);
+    if (view) {
+      viewNodes.add(node.id);
+      viewPlacements(graph, node, inputPlacements).forEach((p, i) => symbolic.set(node.outputs[i], p));
+      return;
+    }
+    if (isViewNode(graph, node)) copyNodes.add(node.id);
+    for (const id of runtimeInputs) {
+      const p = symbolic.get(id)!;
+      if (p.buffer === 'arena') for (const plane of p.channelOffsets) planes[plane].lastUse = step;
+    }
+    for (const id of node.outputs) {
+      if (symbolic.has(id)) throw new CompileError(`memory plan: value ${id} is written twice`, { node: node.origin });
+      const shape = checkPlaceable(graph, id, `output of ${node.op.kind}`, node);
+      if (graphOutputs.has(id)) {
+        symbolic.set(id, densePlacement('output', shape, outputBase));
+        outputBase += shape.reduce((a, b) => a * b, 1);
+        continue;
+      }
+      const size = alignPlane(shape[0] * planeOf(shape));
+      const firstPlane = planes.length;
+      for (let c = 0; c < shape[1]; c++) planes.push({ size, def: step, lastUse: step });
+      stepWrites.push({ value: id, firstPlane, count: shape[1] });
+      symbolic.set(id, { buffer: 'arena', channelOffsets: Array.from({ length: shape[1] }, (_, c) => firstPlane + c), batchStride: planeOf(shape) });
+    }
+  });
+  for (const id of graph.outputs) if (!symbolic.has(id)) throw new CompileError(`memory plan: graph output ${id} is never written`);
+  return { planes, writes, symbolic, viewNodes, copyNodes };
+}
+
+/** Only f32 activations with a channel axis have planes; anything else at run time is a frontend/pass bug. */
+function checkPlaceable(graph: Graph, id: number, what: string, node?: Node): readonly number[] {
+  const v = graph.values.get(id)!;
+  const site = node ? { node: node.origin } : {};
+  if (v.type.dtype !== 'f32') throw new CompileError(`memory plan: ${what} is ${v.type.dtype} at run time (unfolded shape arithmetic?)`, site);
+  if (v.type.shape.length < 2) throw new CompileError(`memory plan: ${what} of rank ${v.type.shape.length} has no channel axis`, site);
+  return v.type.shape;
+}
+
+/** Floats live at each step; its maximum is the lower bound on any arena for this schedule. */
+export function liveFloatsPerStep(planes: readonly PlaneLife[], steps: number): Float64Array {
+  const delta = new Float64Array(steps + 1);
+  for (const p of planes) {
+    delta[p.def] += p.size;
+    delta[p.lastUse + 1] -= p.size;
+  }
+  const live = new Float64Array(steps);
+  let sum = 0;
+  for (let t = 0; t < steps; t++) live[t] = sum += delta[t];
+  return live;
+}
