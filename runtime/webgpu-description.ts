@@ -1,0 +1,32 @@
+// What the WGSL target hands the WebGPU runtime: one shader module, a flat list of dispatches, and where
+// the input and output sit in the single activation buffer. Plain data (JSON-able), embedded in `<name>.ts`.
+
+export interface WebGpuStep {
+  /** Entry point in the module; also the kernel's id in messages ("k12"). */
+  readonly entryPoint: string;
+  /** Kernel kind: conv1x1, depthwise, conv, maxPool, avgPool, globalAvgPool, classifier, relu, copy. */
+  readonly kernel: string;
+  /** Graph node it computes (sanitised origin: [A-Za-z0-9_./:-] only). */
+  readonly node: string;
+  readonly workgroups: readonly [number, number, number];
+  /** The kernel's block of the weights buffer, in floats (offset a multiple of 64 = 256 bytes). */
+  readonly weightsOffset: number;
+  readonly weightsLength: number;
+  /** 1-based inclusive line range of the kernel in `wgsl`, to map compiler messages back to it. */
+  readonly lines: readonly [number, number];
+}
+
+export interface WebGpuModelDescription {
+  readonly name: string;
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly wgsl: string;
+  readonly workgroupSize: number;
+  /** Length of `<name>.weights.bin` in floats. */
+  readonly weightsFloats: number;
+  /** One buffer holds the memory plan's arena, then the input, then the output (all in floats). */
+  readonly activationFloats: number;
+  readonly inputOffset: number;
+  readonly outputOffset: number;
+  readonly steps: readonly WebGpuStep[];
+}

@@ -1,0 +1,34 @@
+// Depthwise convolution (groups = in = out channels), bias and ReLU fused: one invocation per output pixel
+// and channel, walking only the in-bounds taps. Its input and output planes are found through the routing
+// tables, so it permutes nothing at run time.
+
+import { addressFunction } from '../operand-address.ts';
+import { WeightBlock } from '../weight-block.ts';
+import { u32 } from '../wgsl-text.ts';
+import type { Kernel, KernelContext } from './kernel.ts';
+import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
+import type { SpatialConvParams } from './spatial-conv-params.ts';
+import { entryHeader, windowLoop } from './window.ts';
+
+export function depthwiseKernel(ctx: KernelContext, k: SpatialConvParams): Kernel {
+  const block = new WeightBlock();
+  const taps = k.window.kernel[0] * k.window.kernel[1];
+  const weights = block.add(k.weight);
+  const bias = block.add(k.bias ?? new Float32Array(k.outChannels));
+  const e = ctx.entry;
+  const code =
+    addressFunction(`${e}_x`, k.x, block) +
+    addressFunction(`${e}_y`, k.y, block) +
+    entryHeader(e, WORKGROUP_SIZE) +
+    `  let p = g.x;
+  let c = g.y;
+  let n = g.z;
+  if (p >= ${u32(k.outPlane)}) { return; }
+  let src = ${e}_x(c, n);
+  let wc = ${u32(weights)} + c * ${u32(taps)};
+  var acc = w[${u32(bias)} + c];
+${windowLoop(k.window, '      acc += w[wc + t] * act[src + q];')}${k.relu ? '  acc = max(acc, 0.0);\n' : ''}  act[${e}_y(c, n) + p] = acc;
+}
+`;
+  return { kind: 'depthwise', code, block, workgroups: [ceilDiv(k.outPlane, WORKGROUP_SIZE), k.outChannels, k.batch] };
+}

@@ -1,0 +1,43 @@
+// The sliding-window walk shared by spatial convolutions and pooling: output pixel -> clipped input taps.
+
+import type { Pads4, Pair } from '../../../compiler/ir/types.ts';
+import { u32 } from '../wgsl-text.ts';
+
+export interface WindowGeometry {
+  readonly inH: number;
+  readonly inW: number;
+  readonly outW: number;
+  readonly kernel: Pair;
+  readonly stride: Pair;
+  readonly pads: Pads4;
+  readonly dilations: Pair;
+}
+
+const i32 = (n: number): string => `${n}i`;
+
+/**
+ * WGSL statements visiting every in-bounds tap of output pixel `p`. Inside `body`, `q` is the input's in-plane
+ * index and `t` the tap index (ky * kw + kx). Out-of-bounds taps (padding) are skipped.
+ */
+export function windowLoop(g: WindowGeometry, body: string): string {
+  const [kh, kw] = g.kernel;
+  return `  let oy = i32(p / ${u32(g.outW)});
+  let ox = i32(p % ${u32(g.outW)});
+  for (var ky = 0i; ky < ${i32(kh)}; ky++) {
+    let iy = oy * ${i32(g.stride[0])} + ky * ${i32(g.dilations[0])} - ${i32(g.pads[0])};
+    if (iy < 0i || iy >= ${i32(g.inH)}) { continue; }
+    for (var kx = 0i; kx < ${i32(kw)}; kx++) {
+      let ix = ox * ${i32(g.stride[1])} + kx * ${i32(g.dilations[1])} - ${i32(g.pads[1])};
+      if (ix < 0i || ix >= ${i32(g.inW)}) { continue; }
+      let q = u32(iy * ${i32(g.inW)} + ix);
+      let t = u32(ky * ${i32(kw)} + kx);
+${body}
+    }
+  }
+`;
+}
+
+/** The `@compute` entry point header; every kernel indexes work by the global invocation id `g`. */
+export function entryHeader(entry: string, workgroupSize: number): string {
+  return `@compute @workgroup_size(${workgroupSize})\nfn ${entry}(@builtin(global_invocation_id) g: vec3<u32>) {\n`;
+}

@@ -1,0 +1,81 @@
+// Shared by the WGSL tests: a Dawn device on Mesa (GLES, compatibility mode), random weights for hand-built
+// graphs, and writing a target's artifacts to a scratch directory inside the repo (so `webgpu` resolves).
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Graph, Value } from '../../../compiler/ir/types.ts';
+import type { Artifact } from '../../../compiler/target.ts';
+import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
+import { acquireDevice } from '../../../runtime/webgpu-device.ts';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Mesa wants a private runtime dir and a cache it may write; keep both inside the repo's ignored tmp/. */
+export function configureMesaEnvironment(): void {
+  const runtimeDir = join(REPO, 'tmp', 'xdg-runtime');
+  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  process.env.XDG_RUNTIME_DIR ??= runtimeDir;
+  process.env.XDG_CACHE_HOME ??= join(REPO, '.cache');
+  process.env.EGL_PLATFORM ??= 'surfaceless';
+}
+
+/** Dawn's GLES backend in compatibility mode: the adapter CI machines without a GPU have. */
+export async function dawnCompatDevice(): Promise<AcquiredDevice> {
+  configureMesaEnvironment();
+  return acquireDevice({}, [['backend=opengles']]);
+}
+
+/** Deterministic values in [-scale, scale) (mulberry32). */
+export function randomFloats(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/** The same graph with every f32 constant replaced by small random values (scaled by fan-in for weights). */
+export function withRandomConstants(graph: Graph, seed: number): Graph {
+  const values = new Map<number, Value>();
+  for (const v of graph.values.values()) {
+    if (!(v.data instanceof Float32Array)) {
+      values.set(v.id, v);
+      continue;
+    }
+    const fanIn = v.type.shape.length > 1 ? v.type.shape.slice(1).reduce((a, b) => a * b, 1) : 4;
+    values.set(v.id, { ...v, data: randomFloats(v.data.length, seed + v.id, 1.7 / Math.sqrt(fanIn)) });
+  }
+  return { ...graph, values };
+}
+
+/** Writes artifacts into a fresh directory under tmp/ and returns it. */
+export function writeArtifacts(artifacts: readonly Artifact[], prefix: string): string {
+  const base = join(REPO, 'tmp', 'wgsl-tests');
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(join(base, `${prefix}-`));
+  for (const a of artifacts) {
+    const path = join(dir, a.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, a.contents);
+  }
+  return dir;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+export function argmax(a: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return best;
+}
