@@ -10,6 +10,19 @@ import { tensorFromProto } from './tensor-proto.ts';
 const FLOAT = 1, INT = 2, STRING = 3, TENSOR = 4, FLOATS = 6, INTS = 7;
 const TYPE_NAMES: Record<number, string> = { 1: 'FLOAT', 2: 'INT', 3: 'STRING', 4: 'TENSOR', 5: 'GRAPH', 6: 'FLOATS', 7: 'INTS', 8: 'STRINGS' };
 
+/**
+ * Float attributes are stored as float32, so PyTorch's eps=1e-5 arrives as 9.99999974738e-6. The shortest
+ * decimal that rounds to the same float32 is what the exporter was given; it keeps dumps readable.
+ */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  for (let digits = 1; digits < 17; digits++) {
+    const candidate = Number(x.toPrecision(digits));
+    if (Math.fround(candidate) === Math.fround(x)) return candidate;
+  }
+  return x;
+}
+
 export class Attributes {
   private readonly byName = new Map<string, onnx.IAttributeProto>();
 
@@ -33,12 +46,12 @@ export class Attributes {
 
   float(name: string, fallback?: number): number {
     const a = this.get(name, FLOAT, fallback);
-    return a ? a.f ?? 0 : fallback!;
+    return a ? shortestFloat32(a.f ?? 0) : fallback!;
   }
 
   floats(name: string, fallback?: readonly number[]): number[] {
     const a = this.get(name, FLOATS, fallback);
-    return a ? [...(a.floats ?? [])] : [...fallback!];
+    return a ? (a.floats ?? []).map(shortestFloat32) : [...fallback!];
   }
 
   string(name: string, fallback?: string): string {

@@ -1,0 +1,40 @@
+// Targets that `snv2c run` can execute, by name. Each entry loads its implementation lazily, so starting the
+// CLI never pulls in a compiler toolchain it does not use. A target adds itself with one line in RUNNERS.
+
+import type { Graph } from '../compiler/ir/types.ts';
+import { CompileError } from '../compiler/ir/errors.ts';
+
+export interface RunRequest {
+  readonly graph: Graph;
+  /** One flat float32 buffer per graph input, in graph.inputs order, shaped as the graph says. */
+  readonly inputs: readonly Float32Array[];
+  /** The model argument as given (for messages and naming build products). */
+  readonly model: string;
+}
+
+export interface Runner {
+  /** One flat float32 buffer per graph output. */
+  run(request: RunRequest): Promise<Float32Array[]>;
+}
+
+interface RunnerEntry {
+  readonly description: string;
+  readonly load: () => Promise<Runner>;
+}
+
+const RUNNERS: Readonly<Record<string, RunnerEntry>> = {
+  reference: { description: 'the reference interpreter (plain TypeScript, fp32)', load: () => import('./runners/reference.ts').then((m) => m.referenceRunner) },
+};
+
+export function runnerNames(): string[] {
+  return Object.keys(RUNNERS);
+}
+
+export async function loadRunner(name: string): Promise<Runner> {
+  const entry = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
+  if (!entry) {
+    const list = Object.entries(RUNNERS).map(([n, e]) => `${n} (${e.description})`).join(', ');
+    throw new CompileError(`unknown target ${JSON.stringify(name.slice(0, 40))}; available: ${list}`);
+  }
+  return entry.load();
+}
