@@ -9,8 +9,9 @@ import { allocate, f32Data, product, stridesOf } from './tensor.ts';
 export function relu(x: Tensor): Tensor {
   const xd = f32Data(x, 'relu');
   const out = allocate(x.type);
+  const yd = out.data;
   // `< 0 ? 0 : v` keeps NaN as NaN, like onnxruntime.
-  for (let i = 0; i < xd.length; i++) out.data[i] = xd[i] < 0 ? 0 : xd[i];
+  for (let i = 0; i < xd.length; i++) yd[i] = xd[i] < 0 ? 0 : xd[i];
   return out;
 }
 
@@ -20,9 +21,10 @@ export function batchNorm(op: OpOf<'batchNorm'>, [x, scale, bias, mean, variance
   const channels = x.type.shape[1];
   const inner = product(x.type.shape, 2);
   const out = allocate(x.type);
+  const yd = out.data;
   for (let base = 0, c = 0; base < xd.length; base += inner, c = (c + 1) % channels) {
     const factor = s[c] / Math.sqrt(v[c] + op.epsilon);
-    for (let i = base; i < base + inner; i++) out.data[i] = (xd[i] - m[c]) * factor + b[c];
+    for (let i = base; i < base + inner; i++) yd[i] = (xd[i] - m[c]) * factor + b[c];
   }
   return out;
 }

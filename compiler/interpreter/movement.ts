@@ -14,9 +14,10 @@ export function transpose(op: OpOf<'transpose'>, x: Tensor, outType: TensorType)
   // Walking the output in order, output axis k steps the input by the stride of input axis perm[k].
   const step = op.perm.map((p) => inStrides[p]);
   const index = new Array<number>(shape.length).fill(0);
+  const [src, dst] = [x.data, out.data];
   let i = 0;
-  for (let o = 0; o < out.data.length; o++) {
-    out.data[o] = x.data[i];
+  for (let o = 0; o < dst.length; o++) {
+    dst[o] = src[i];
     for (let axis = shape.length - 1; axis >= 0; axis--) {
       i += step[axis];
       if (++index[axis] < shape[axis]) break;
@@ -77,9 +78,10 @@ export function slice(op: OpOf<'slice'>, x: Tensor, outType: TensorType): Tensor
   });
   const out = allocate(outType);
   const index = new Array<number>(shape.length).fill(0);
+  const [src, dst] = [x.data, out.data];
   let i = first.reduce((sum, f, axis) => sum + f * inStrides[axis], 0);
-  for (let o = 0; o < out.data.length; o++) {
-    out.data[o] = x.data[i];
+  for (let o = 0; o < dst.length; o++) {
+    dst[o] = src[i];
     for (let axis = shape.length - 1; axis >= 0; axis--) {
       i += step[axis];
       if (++index[axis] < shape[axis]) break;
