@@ -1,6 +1,7 @@
 // The spec frontend: spec (built-in name, JSON text or object) + optional weights -> validated Graph.
 
 import type { Graph } from '../../ir/types.ts';
+import { verifyGraph } from '../../ir/verify.ts';
 import { initWeights } from '../weights/init-weights.ts';
 import type { WeightMap } from '../weights/weight-map.ts';
 import { buildSpecGraph } from './build-spec-graph.ts';
@@ -35,5 +36,7 @@ export function importSpec(spec: unknown, opts: ImportSpecOptions): Graph {
   } else {
     weights = initWeights(layout, opts.seed);
   }
-  return buildSpecGraph(valid, weights);
+  const graph = buildSpecGraph(valid, weights);
+  verifyGraph(graph, 'spec import');
+  return graph;
 }

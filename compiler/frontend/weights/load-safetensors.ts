@@ -34,9 +34,9 @@ export function loadSafetensors(bytes: Uint8Array, file: string): WeightMap {
   };
   if (bytes.length < 8) fail('truncated safetensors file (no header length)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(0, true);
-  if (view.getUint32(4, true) !== 0 || headerLength > MAX_HEADER_BYTES) fail('safetensors header length is absurd (wrong file type?)');
-  if (8 + headerLength > bytes.length) fail(`safetensors header claims ${headerLength} bytes but the file has ${bytes.length - 8}; truncated?`);
+  const headerLength = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
+  if (8 + headerLength > bytes.length) fail(`safetensors header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated, or not a safetensors file)`);
+  if (headerLength > MAX_HEADER_BYTES) fail(`safetensors header of ${headerLength} bytes is larger than the ${MAX_HEADER_BYTES} allowed`);
 
   let header: unknown;
   try {
