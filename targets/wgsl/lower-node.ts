@@ -84,6 +84,16 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
     case 'relu':
       return [pointwiseKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), channels, plane: planeOf(xShape) , batch, relu: true })];
     default:
+      if (op.kind === 'concat' && isViewNode(cx.graph, node)) {
+        // A concat the plan had to materialise (graph output, or parts in different buffers): one copy per part.
+        const out = cx.placementOf(node.outputs[0]);
+        let first = 0;
+        return node.inputs.map((id) => {
+          const shape = value(id).type.shape;
+          const slice: Placement = { ...out, channelOffsets: out.channelOffsets.slice(first, (first += shape[1])) };
+          return pointwiseKernel(entry(), { x: activation(id), y: cx.operandOf(slice), channels: shape[1], plane: planeOf(shape), batch: shape[0], relu: false });
+        });
+      }
       if (isViewNode(cx.graph, node)) {
         // A view the plan had to materialise (it is a graph output): copy each output whose planes moved.
         const virtual = viewPlacements(cx.graph, node, node.inputs.map(cx.placementOf));

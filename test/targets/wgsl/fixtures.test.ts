@@ -1,0 +1,70 @@
+// Every golden fixture compiled with --target wgsl and run through the emitted `<name>.ts` on Dawn (GLES on
+// Mesa, compatibility mode): logits within the manifest tolerance of PyTorch's, same top-1, and in agreement
+// with the reference interpreter on the same compiled graph.
+
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { importOnnx } from '../../../compiler/frontend/onnx/import-onnx.ts';
+import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
+import { runPipeline } from '../../../compiler/pipeline.ts';
+import { planMemory } from '../../../compiler/plan/plan-memory.ts';
+import { readNpy } from '../../../runtime/npy.ts';
+import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
+import type { WebGpuModel } from '../../../runtime/webgpu-model.ts';
+import { wgslTarget } from '../../../targets/wgsl/wgsl-target.ts';
+import { argmax, dawnCompatDevice, maxAbsDiff, REPO, writeArtifacts } from './support.ts';
+
+const FIXTURES = join(REPO, 'fixtures');
+
+interface FixtureEntry {
+  name: string;
+  input_shape: number[];
+  files: { model: string; input: string; output: string };
+}
+
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { tolerance: { abs: number }; fixtures: FixtureEntry[] };
+
+function argmaxRows(data: Float32Array, rows: number): number[] {
+  const width = data.length / rows;
+  return Array.from({ length: rows }, (_, r) => argmax(data.subarray(r * width, (r + 1) * width)));
+}
+
+describe('wgsl target: golden fixtures on Dawn (GLES, compatibility mode)', () => {
+  let gpu: AcquiredDevice;
+  before(async () => {
+    gpu = await dawnCompatDevice();
+  });
+  after(() => gpu?.release());
+
+  it('the manifest lists fixtures', () => {
+    expect(manifest.fixtures.length).to.be.greaterThan(0);
+  });
+
+  for (const fixture of manifest.fixtures) {
+    it(fixture.name, async () => {
+      const input = readNpy(readFileSync(join(FIXTURES, fixture.files.input)), fixture.files.input);
+      const golden = readNpy(readFileSync(join(FIXTURES, fixture.files.output)), fixture.files.output);
+      const graph = runPipeline(importOnnx(readFileSync(join(FIXTURES, fixture.files.model)), { file: fixture.files.model, inputShape: fixture.input_shape }));
+      const dir = writeArtifacts(wgslTarget.emit(graph, planMemory(graph), { name: 'net' }), fixture.name);
+
+      const emitted = (await import(pathToFileURL(join(dir, 'net.ts')).href)) as { createModel(o: { device: GPUDevice }): Promise<WebGpuModel>; dispatchesPerInference: number };
+      const model = await emitted.createModel({ device: gpu.device });
+      try {
+        expect(model.outputShape).to.deep.equal(golden.shape);
+        const logits = await model.run(input.data);
+        const rows = fixture.input_shape[0];
+        expect(maxAbsDiff(logits, golden.data), 'max |wgsl - PyTorch|').to.be.at.most(manifest.tolerance.abs);
+        expect(argmaxRows(logits, rows), 'top-1 vs PyTorch').to.deep.equal(argmaxRows(golden.data, rows));
+        const [reference] = runGraph(graph, [input.data]);
+        expect(maxAbsDiff(logits, reference), 'max |wgsl - reference interpreter|').to.be.at.most(manifest.tolerance.abs);
+        // Views (split, concat, shuffle, flatten) cost no dispatch: one per remaining compute node at most.
+        const computeNodes = graph.nodes.filter((n) => !['split', 'concat', 'channelShuffle', 'reshape', 'identity'].includes(n.op.kind)).length;
+        expect(emitted.dispatchesPerInference).to.equal(computeNodes);
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+});
