@@ -1,0 +1,137 @@
+// Each WGSL kernel on small hand-built graphs (post-pipeline form), on Dawn/Mesa in compatibility mode:
+// a hand-derived case, then odd shapes, padding, strides, groups, batch 2 and routed (shuffled/split)
+// operands checked against the reference interpreter.
+
+import { expect } from 'chai';
+import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
+import type { Activation, Graph, Op, Pads4, Pair } from '../../../compiler/ir/types.ts';
+import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
+import { planMemory } from '../../../compiler/plan/plan-memory.ts';
+import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
+import { createWebGpuModel } from '../../../runtime/webgpu-model.ts';
+import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
+import { dawnCompatDevice, maxAbsDiff, randomFloats } from './support.ts';
+
+let gpu: AcquiredDevice;
+
+async function runOnGpu(graph: Graph, input: Float32Array): Promise<{ output: Float32Array; dispatches: number; kernels: string[] }> {
+  const { description, weights } = emitWgslModel(graph, planMemory(graph), 'case');
+  const model = await createWebGpuModel(description, { device: gpu.device, weights });
+  try {
+    return { output: await model.run(input), dispatches: model.dispatchesPerInference, kernels: description.steps.map((s) => s.kernel) };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function expectMatchesInterpreter(graph: Graph, seed = 1): Promise<string[]> {
+  const shape = graph.values.get(graph.inputs[0])!.type.shape;
+  const input = randomFloats(shape.reduce((a, b) => a * b, 1), seed);
+  const { output, kernels } = await runOnGpu(graph, input);
+  const [reference] = runGraph(graph, [input]);
+  expect(maxAbsDiff(output, reference)).to.be.at.most(1e-5);
+  return kernels;
+}
+
+class Net {
+  readonly b = new GraphBuilder();
+  private seed = 100;
+  constructor(shape: number[]) {
+    this.b.inputs = [this.b.addValue('x', { dtype: 'f32', shape })];
+  }
+  get x(): number {
+    return this.b.inputs[0];
+  }
+  shape(id: number): readonly number[] {
+    return this.b.value(id).type.shape;
+  }
+  const(shape: number[]): number {
+    return this.b.addConst(`c${this.seed}`, shape, randomFloats(shape.reduce((a, b) => a * b, 1), this.seed++, 0.5));
+  }
+  conv(x: number, out: number, o: { k?: Pair; stride?: Pair; pads?: Pads4; dil?: Pair; groups?: number; act?: Activation; bias?: boolean } = {}): number {
+    const k = o.k ?? [1, 1];
+    const groups = o.groups ?? 1;
+    const w = this.const([out, this.shape(x)[1] / groups, k[0], k[1]]);
+    const inputs = o.bias === false ? [x, w] : [x, w, this.const([out])];
+    const op: Op = { kind: 'conv2d', kernel: k, stride: o.stride ?? [1, 1], pads: o.pads ?? [0, 0, 0, 0], dilations: o.dil ?? [1, 1], groups, activation: o.act ?? 'none' };
+    return this.b.addNode(op, inputs, `Conv c${this.seed}`)[0];
+  }
+  node(op: Op, inputs: number[]): number[] {
+    return this.b.addNode(op, inputs, `${op.kind} n${this.seed++}`);
+  }
+  build(output: number): Graph {
+    this.b.outputs = [output];
+    return this.b.build();
+  }
+}
+
+describe('wgsl kernels on Dawn (GLES, compatibility mode)', () => {
+  before(async () => {
+    gpu = await dawnCompatDevice();
+  });
+  after(() => gpu?.release());
+
+  it('1x1 conv by hand: 3 output channels (a partial block of 4), bias and ReLU', async () => {
+    const b = new GraphBuilder();
+    const x = b.addValue('x', { dtype: 'f32', shape: [1, 2, 1, 2] });
+    const w = b.addConst('w', [3, 2, 1, 1], Float32Array.of(1, 10, -1, 0, 0.5, 0.5));
+    const bias = b.addConst('b', [3], Float32Array.of(0, 1, 0));
+    const [y] = b.addNode({ kind: 'conv2d', kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], groups: 1, activation: 'relu' }, [x, w, bias], 'Conv hand');
+    b.inputs = [x];
+    b.outputs = [y];
+    // channel 0 = [1, 2], channel 1 = [3, 4]: out0 = x0 + 10 x1, out1 = relu(-x0 + 1), out2 = (x0 + x1) / 2
+    const { output, dispatches } = await runOnGpu(b.build(), Float32Array.of(1, 2, 3, 4));
+    expect(Array.from(output)).to.deep.equal([31, 42, 0, 0, 2, 3]);
+    expect(dispatches).to.equal(1);
+  });
+
+  it('routed operands: shuffle, split and concat cost no dispatch and feed convs through offset tables', async () => {
+    const n = new Net([1, 8, 5, 5]);
+    const a = n.conv(n.x, 8, { act: 'relu' });
+    const [shuffled] = n.node({ kind: 'channelShuffle', groups: 2 }, [a]);
+    const [left, right] = n.node({ kind: 'split', axis: 1, sizes: [4, 4] }, [shuffled]);
+    const r = n.conv(n.conv(right, 4, { act: 'relu' }), 4, { k: [3, 3], pads: [1, 1, 1, 1], groups: 4 });
+    const [joined] = n.node({ kind: 'concat', axis: 1 }, [left, r]);
+    const [again] = n.node({ kind: 'channelShuffle', groups: 2 }, [joined]);
+    const kernels = await expectMatchesInterpreter(n.build(n.conv(again, 6)));
+    expect(kernels).to.deep.equal(['conv1x1', 'conv1x1', 'depthwise', 'conv1x1']);
+  });
+
+  it('depthwise: stride 2 with padding, and dilation 2 with asymmetric padding', async () => {
+    const n = new Net([1, 5, 7, 7]);
+    const a = n.conv(n.x, 5, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], groups: 5, act: 'relu' });
+    const b = n.conv(a, 5, { k: [3, 3], dil: [2, 2], pads: [2, 1, 1, 2], groups: 5, bias: false });
+    expect(await expectMatchesInterpreter(n.build(b))).to.deep.equal(['depthwise', 'depthwise']);
+  });
+
+  it('direct conv: the 3-channel stem, and a grouped conv with a 3x2 kernel and uneven strides', async () => {
+    const n = new Net([1, 3, 11, 9]);
+    const stem = n.conv(n.x, 6, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], act: 'relu' });
+    const grouped = n.conv(stem, 4, { k: [3, 2], stride: [1, 2], pads: [1, 0, 0, 1], groups: 2 });
+    expect(await expectMatchesInterpreter(n.build(grouped))).to.deep.equal(['conv', 'conv']);
+  });
+
+  it('pooling: max 3x3/2 pad 1, average with and without counting padding, ceil mode', async () => {
+    const n = new Net([1, 3, 9, 8]);
+    const [m] = n.node({ kind: 'maxPool', kernel: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], ceilMode: false }, [n.x]);
+    const [a1] = n.node({ kind: 'avgPool', kernel: [3, 2], stride: [1, 1], pads: [1, 1, 1, 0], ceilMode: false, countIncludePad: true }, [m]);
+    const [a2] = n.node({ kind: 'avgPool', kernel: [2, 2], stride: [2, 2], pads: [1, 0, 0, 1], ceilMode: true, countIncludePad: false }, [a1]);
+    expect(await expectMatchesInterpreter(n.build(a2))).to.deep.equal(['maxPool', 'avgPool', 'avgPool']);
+  });
+
+  it('classifier: global pool, flatten (a view), gemm with alpha/beta and a MatMul; batch 2', async () => {
+    const n = new Net([2, 6, 4, 3]);
+    const [pooled] = n.node({ kind: 'globalAvgPool' }, [n.conv(n.x, 6, { act: 'relu' })]);
+    const [flat] = n.node({ kind: 'reshape', shape: [2, 6] }, [pooled]);
+    const [g] = n.node({ kind: 'gemm', transA: false, transB: false, alpha: 0.5, beta: 2 }, [flat, n.const([6, 9]), n.const([9])]);
+    const [mm] = n.node({ kind: 'matMul' }, [g, n.const([9, 7])]);
+    expect(await expectMatchesInterpreter(n.build(mm))).to.deep.equal(['conv1x1', 'globalAvgPool', 'classifier', 'classifier']);
+  });
+
+  it('a standalone ReLU, and a concat that is the graph output (copied into the dense output)', async () => {
+    const n = new Net([2, 3, 4, 4]);
+    const [r] = n.node({ kind: 'relu' }, [n.conv(n.x, 5)]);
+    const [cat] = n.node({ kind: 'concat', axis: 1 }, [n.conv(r, 2), r]);
+    expect(await expectMatchesInterpreter(n.build(cat), 3)).to.deep.equal(['conv1x1', 'relu', 'conv1x1', 'copy', 'copy']);
+  });
+});
