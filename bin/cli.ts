@@ -4,12 +4,13 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { analyzeCommand } from './commands/analyze.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
 import { reportError, UsageError } from './report-error.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand];
+const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand];
 
 /** Marks an error thrown by a command's own work, as opposed to yargs rejecting the command line. */
 class CommandFailure {

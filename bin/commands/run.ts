@@ -32,8 +32,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const runner = await loadRunner(args.target);
     const requested = args['input-shape'] !== undefined ? parseShape(args['input-shape']) : undefined;
     const input = readTensorFile(args.input, requested);
-    // The input's own shape fixes a dynamic batch axis when no --input-shape is given.
-    const graph = await loadModel(args.model, loadOptions(args, requested ?? input.shape));
+    const graph = await loadForInput(args, requested, input);
     checkInput(graph, input, args.input);
     const outputs = await runner.run({ graph, inputs: [input.data], model: args.model });
     const shape = graph.values.get(graph.outputs[0])!.type.shape;
@@ -42,6 +41,21 @@ export const runCommand: CommandModule<object, RunArgs> = {
     else process.stdout.write(formatTopClasses(result, args.top));
   },
 };
+
+/**
+ * The input's own shape fixes a dynamic batch axis when no --input-shape is given. If the model refuses that
+ * shape, the input file is what is wrong: report it against the shape the model declares.
+ */
+async function loadForInput(args: RunArgs, requested: readonly number[] | undefined, input: HostTensor): Promise<Graph> {
+  try {
+    return await loadModel(args.model, loadOptions(args, requested ?? input.shape));
+  } catch (e) {
+    if (requested || !(e instanceof CompileError)) throw e;
+    const declared = await loadModel(args.model, loadOptions(args)).catch(() => undefined);
+    if (declared) checkInput(declared, input, args.input);
+    throw e;
+  }
+}
 
 function checkInput(graph: Graph, input: HostTensor, file: string): void {
   if (graph.inputs.length !== 1) throw new CompileError(`the model takes ${graph.inputs.length} inputs; run feeds exactly one`);

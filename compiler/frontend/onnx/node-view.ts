@@ -79,7 +79,7 @@ export class NodeView {
   /** Input i as a compile-time constant; the shape of anything it feeds cannot be resolved otherwise. */
   constant(i: number, what = `input ${i}`): Tensor {
     const v = this.value(i);
-    if (!v.data) throw new CompileError(`${what} (${quoteName(v.name)}) is not a compile-time constant, so the shape it controls cannot be resolved`);
+    if (!v.data) throw new CompileError(`${what} (tensor ${quoteName(v.name)}) is not a compile-time constant, so the shape it controls cannot be resolved`);
     return { type: v.type, data: v.data };
   }
 
