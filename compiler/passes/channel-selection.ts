@@ -48,11 +48,13 @@ export interface SelectionPlan {
   readonly groups: number;
   /** Split sizes along the channels of the (shuffled) value; a single entry means no split. */
   readonly pieces: readonly number[];
-  /** Per selection, the pieces to concatenate in order (one entry: the piece itself). */
+  /** Indices (into the planned selections) of the selections this plan computes. */
+  readonly members: readonly number[];
+  /** Per member, the pieces to concatenate in order (one entry: the piece itself). */
   readonly parts: readonly (readonly number[])[];
 }
 
-/** Split `pick` into maximal runs that are consecutive in `order`; undefined when a channel is not in `order`. */
+/** Split `pick` into maximal runs of channels that sit next to each other in the order given by `position`. */
 function runsIn(position: readonly number[], pick: readonly number[]): [number, number][] {
   const runs: [number, number][] = [];
   for (const ch of pick) {
@@ -64,11 +66,11 @@ function runsIn(position: readonly number[], pick: readonly number[]): [number, 
   return runs;
 }
 
-function planFor(channels: number, groups: number, picks: readonly (readonly number[])[]): { plan: SelectionPlan; cost: number } {
+function planFor(channels: number, groups: number, picks: readonly (readonly number[])[], members: readonly number[]): { plan: SelectionPlan; cost: number } {
   const order = groups === 1 ? [...Array(channels).keys()] : shuffleOrder(channels, groups);
   const position = new Array<number>(channels);
   order.forEach((ch, i) => (position[ch] = i));
-  const runs = picks.map((pick) => runsIn(position, pick));
+  const runs = members.map((m) => runsIn(position, picks[m]));
   const cuts = new Set<number>([0, channels]);
   for (const r of runs.flat()) cuts.add(r[0]).add(r[1]);
   const bounds = [...cuts].sort((a, b) => a - b);
@@ -81,16 +83,30 @@ function planFor(channels: number, groups: number, picks: readonly (readonly num
   }));
   // Cost in emitted nodes and operands: a shuffle, the split's outputs, each concat's inputs.
   const cost = (groups > 1 ? 1 : 0) + (pieces.length > 1 ? pieces.length : 0) + parts.reduce((s, p) => s + (p.length > 1 ? p.length : 0), 0);
-  return { plan: { groups, pieces, parts }, cost };
+  return { plan: { groups, pieces, members, parts }, cost };
 }
 
-/** The cheapest shuffle + split + concat expression of `picks` (each a selection of `channels` channels). */
-export function planSelections(channels: number, picks: readonly (readonly number[])[]): SelectionPlan {
-  let best = planFor(channels, 1, picks);
-  for (let groups = 2; groups < channels; groups++) {
-    if (channels % groups !== 0) continue;
-    const candidate = planFor(channels, groups, picks);
-    if (candidate.cost < best.cost) best = candidate;
-  }
-  return best.plan;
+/** Group counts worth trying: 1 (no shuffle) and every proper divisor of the channel count. */
+function candidateGroups(channels: number): number[] {
+  const out = [1];
+  for (let g = 2; g < channels; g++) if (channels % g === 0) out.push(g);
+  return out;
+}
+
+/**
+ * How to compute each selection of `channels` channels: every selection takes the shuffle that suits it best
+ * (fewest pieces), and selections wanting the same shuffle share it and one split (Megvii's two halves).
+ */
+export function planSelections(channels: number, picks: readonly (readonly number[])[]): SelectionPlan[] {
+  const candidates = candidateGroups(channels);
+  const byGroups = new Map<number, number[]>();
+  picks.forEach((_, m) => {
+    let best = { groups: 1, cost: Infinity };
+    for (const groups of candidates) {
+      const { cost } = planFor(channels, groups, picks, [m]);
+      if (cost < best.cost) best = { groups, cost };
+    }
+    byGroups.set(best.groups, [...(byGroups.get(best.groups) ?? []), m]);
+  });
+  return [...byGroups].map(([groups, members]) => planFor(channels, groups, picks, members).plan);
 }

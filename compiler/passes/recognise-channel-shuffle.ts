@@ -111,14 +111,15 @@ function replacementFor(uses: UseIndex, root: Value, region: readonly Node[], se
 /** Emit shuffle + split + concats computing every replaced value from the root, and alias them. */
 function emitReplacement(rw: Rewriter, r: Replacement, origin: string): void {
   const channels = rw.builder.value(r.root).type.shape[1];
-  const plan = planSelections(channels, r.picks);
-  const shuffled = plan.groups > 1 ? rw.emit({ kind: 'channelShuffle', groups: plan.groups }, [r.root], origin)[0] : r.root;
-  const pieces = plan.pieces.length > 1 ? rw.emit({ kind: 'split', axis: 1, sizes: plan.pieces }, [shuffled], origin) : [shuffled];
-  r.values.forEach((id, k) => {
-    const parts = plan.parts[k].map((p) => pieces[p]);
-    const value = parts.length === 1 ? parts[0] : rw.emit({ kind: 'concat', axis: 1 }, parts, origin)[0];
-    if (!rw.alias(id, value)) throw new CompileError('internal: channel selection result could not be rerouted', { node: origin });
-  });
+  for (const plan of planSelections(channels, r.picks)) {
+    const shuffled = plan.groups > 1 ? rw.emit({ kind: 'channelShuffle', groups: plan.groups }, [r.root], origin)[0] : r.root;
+    const pieces = plan.pieces.length > 1 ? rw.emit({ kind: 'split', axis: 1, sizes: plan.pieces }, [shuffled], origin) : [shuffled];
+    plan.members.forEach((m, k) => {
+      const parts = plan.parts[k].map((p) => pieces[p]);
+      const value = parts.length === 1 ? parts[0] : rw.emit({ kind: 'concat', axis: 1 }, parts, origin)[0];
+      if (!rw.alias(r.values[m], value)) throw new CompileError('internal: channel selection result could not be rerouted', { node: origin });
+    });
+  }
 }
 
 export function recogniseChannelShuffle(graph: Graph): Graph {

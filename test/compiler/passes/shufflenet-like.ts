@@ -145,7 +145,7 @@ export function shuffleNetLike(seed: number, opts: ShuffleNetLikeOptions = rando
   const stages = 1 + Math.floor(r() * 2);
   for (let s = 0; s < stages; s++) {
     // Megvii's shuffle needs C divisible by 4; torchvision's only an even C, so its branches may be odd.
-    const unit = opts.style === 'megvii' ? 2 * (1 + Math.floor(r() * 4)) : 1 + 2 * Math.floor(r() * 4);
+    const unit = opts.style === 'megvii' ? 2 * (1 + Math.floor(r() * 4)) : 3 + 2 * Math.floor(r() * 4);
     y = downsampleUnit(net, y, unit, unit, opts);
     const repeats = 1 + Math.floor(r() * 2);
     for (let i = 0; i < repeats; i++) y = basicUnit(net, y, opts);

@@ -1,0 +1,48 @@
+// Every ONNX golden fixture: each pass alone and the whole pipeline must leave the reference interpreter's
+// output unchanged (1e-5 absolute), the pipeline's result must still match PyTorch's saved output, and every
+// ShuffleNetV2 export must come out routed (no BN, no relu after a conv, no transpose/gather, views only).
+
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importOnnx } from '../../../compiler/frontend/onnx/import-onnx.ts';
+import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
+import { verifyGraph } from '../../../compiler/ir/verify.ts';
+import { DEFAULT_PASSES, runPipeline } from '../../../compiler/pipeline.ts';
+import { readNpy } from '../../../runtime/npy.ts';
+import { expectRoutedShuffleNet } from './structure.ts';
+import { kindCounts, maxAbsDiff } from './support.ts';
+
+const FIXTURES = join(import.meta.dirname, '../../../fixtures');
+
+interface FixtureEntry {
+  name: string;
+  style: string;
+  input_shape: number[];
+  files: { model: string; input: string; output: string };
+}
+
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { tolerance: { abs: number }; fixtures: FixtureEntry[] };
+const quiet = { log: () => {}, warn: () => {} };
+
+describe('passes on the golden ONNX fixtures', () => {
+  for (const f of manifest.fixtures) {
+    it(`${f.name}: every pass alone and the pipeline keep the output; the result is routed`, () => {
+      const graph = importOnnx(readFileSync(join(FIXTURES, f.files.model)), { file: f.files.model, inputShape: f.input_shape });
+      const input = readNpy(readFileSync(join(FIXTURES, f.files.input))).data;
+      const [reference] = runGraph(graph, [input]);
+      for (const pass of DEFAULT_PASSES) {
+        const after = pass.run(graph, quiet);
+        if (after === graph) continue; // unchanged: nothing to compare
+        verifyGraph(after, pass.name);
+        expect(maxAbsDiff(reference, runGraph(after, [input])[0]), pass.name).to.be.at.most(1e-5);
+      }
+      const routed = runPipeline(graph, quiet);
+      const [out] = runGraph(routed, [input]);
+      expect(maxAbsDiff(reference, out), 'pipeline vs import').to.be.at.most(1e-5);
+      expect(maxAbsDiff(readNpy(readFileSync(join(FIXTURES, f.files.output))).data, out), 'pipeline vs PyTorch').to.be.at.most(manifest.tolerance.abs);
+      expectRoutedShuffleNet(routed, f.name);
+      expect(kindCounts(routed).channelShuffle ?? 0, 'shuffles recognised').to.be.greaterThan(0);
+    });
+  }
+});
