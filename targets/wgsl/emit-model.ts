@@ -27,7 +27,7 @@ const alignBlock = (floats: number): number => Math.ceil(floats / BLOCK_ALIGN_FL
 
 const MODULE_HEADER = (name: string, kernels: number) => `// snv2c: WGSL for model ${safeOrigin(name)}, ${kernels} kernels, one dispatch each. Generated; do not edit.
 // Activations are planar (one contiguous plane per channel); split, concat and channel shuffle are resolved at
-// compile time into each kernel's plane addresses, so no kernel below exists only to move data.
+// compile time into the plane addresses of each kernel, so no kernel below exists only to move data.
 @group(0) @binding(0) var<storage, read> w: array<f32>;
 @group(0) @binding(1) var<storage, read_write> act: array<f32>;
 `;

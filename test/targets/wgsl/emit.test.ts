@@ -1,0 +1,93 @@
+// What the WGSL target writes, checked without a GPU: artifact set, weight packing and byte order, the
+// dispatch list, escaping of untrusted node names, and one-line errors for what it cannot compile.
+
+import { expect } from 'chai';
+import { Project } from 'ts-morph';
+import { CompileError } from '../../../compiler/ir/errors.ts';
+import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
+import type { Graph } from '../../../compiler/ir/types.ts';
+import { planMemory } from '../../../compiler/plan/plan-memory.ts';
+import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
+import { wgslTarget } from '../../../targets/wgsl/wgsl-target.ts';
+import { buildShuffleNetV2 } from '../../compiler/plan/shufflenet-graphs.ts';
+
+const EVIL = "x'*/\n}\nfn evil() { } // \u202e\"${process.exit()}";
+
+function handConv(origin = 'Conv hand'): Graph {
+  const b = new GraphBuilder();
+  const x = b.addValue('x', { dtype: 'f32', shape: [1, 2, 1, 2] });
+  const w = b.addConst('w', [3, 2, 1, 1], Float32Array.of(1, 10, -1, 0, 0.5, 0.5));
+  const bias = b.addConst('b', [3], Float32Array.of(0, 1, 0));
+  const [y] = b.addNode({ kind: 'conv2d', kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], groups: 1, activation: 'relu' }, [x, w, bias], origin);
+  b.inputs = [x];
+  b.outputs = [y];
+  return b.build();
+}
+
+describe('wgsl target: emitted artifacts', () => {
+  it('writes the shader, little-endian weights, a manifest, the typed module and its runtime', () => {
+    const g = handConv();
+    const artifacts = wgslTarget.emit(g, planMemory(g), { name: 'hand' });
+    const paths = artifacts.map((a) => a.path);
+    expect(paths.slice(0, 4)).to.deep.equal(['hand.wgsl', 'hand.weights.bin', 'hand.manifest.json', 'hand.ts']);
+    expect(paths).to.include.members(['snv2c-runtime/webgpu-model.ts', 'snv2c-runtime/model-api.ts']);
+
+    const bin = artifacts[1].contents as Uint8Array;
+    const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+    const floats = Array.from({ length: 12 }, (_, i) => view.getFloat32(i * 4, true));
+    // Weights packed [M/4][Cin][4]: W[0..3][c] for c = 0, then c = 1; then the bias padded to 4.
+    expect(floats).to.deep.equal([1, -1, 0.5, 0, 10, 0, 0.5, 0, 0, 1, 0, 0]);
+    expect(bin.byteLength % 256).to.equal(0);
+
+    const manifest = JSON.parse(artifacts[2].contents as string);
+    expect(manifest.weights.floats * 4).to.equal(bin.byteLength);
+    expect(manifest.dispatchesPerInference).to.equal(1);
+    expect(manifest.steps[0]).to.deep.include({ entryPoint: 'k0', kernel: 'conv1x1', workgroups: [1, 1, 1] });
+  });
+
+  it('the typed module parses and exports createModel, shapes and the dispatch count', () => {
+    const g = handConv();
+    const ts = wgslTarget.emit(g, planMemory(g), { name: 'hand' }).find((a) => a.path === 'hand.ts')!.contents as string;
+    const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('hand.ts', ts);
+    expect(file.getPreEmitDiagnostics().filter((d) => d.getCategory() === 1 && !/Cannot find module|GPUDevice/.test(String(d.getMessageText())))).to.have.length(0);
+    expect([...file.getExportedDeclarations().keys()]).to.include.members(['createModel', 'inputShape', 'outputShape', 'dispatchesPerInference', 'wgsl']);
+  });
+
+  it('ShuffleNetV2 x1.0: one dispatch per conv, pool and classifier; split/concat/shuffle/flatten cost none', () => {
+    const g = buildShuffleNetV2({ width: 1, form: 'routed' });
+    const { description } = emitWgslModel(g, planMemory(g), 'x1');
+    const convs = g.nodes.filter((n) => n.op.kind === 'conv2d').length;
+    expect(convs).to.equal(56);
+    expect(description.steps).to.have.length(convs + 3); // + max pool, global pool, classifier
+    expect(description.steps.map((s) => s.kernel)).to.not.include('copy');
+    expect((description.wgsl.match(/@compute/g) ?? []).length).to.equal(description.steps.length);
+    // Shuffled halves are read through offset tables rather than copied.
+    expect(description.wgsl).to.match(/u32\(w\[\d+u \+ c\]\)/);
+    for (const s of description.steps) expect(s.weightsOffset % 64, s.entryPoint).to.equal(0);
+  });
+
+  it('node names from the model reach comments and messages only as [A-Za-z0-9_./:-]', () => {
+    const g = handConv(EVIL);
+    const artifacts = wgslTarget.emit(g, planMemory(g), { name: 'hand' });
+    const wgsl = artifacts[0].contents as string;
+    for (const line of wgsl.split('\n').filter((l) => l.startsWith('//'))) expect(line).to.match(/^\/\/[ A-Za-z0-9_./:,;()\-]*$/);
+    expect(wgsl).to.not.include('evil()');
+    const ts = artifacts[3].contents as string;
+    expect(ts).to.not.include('${process').and.not.include('\u202e');
+    expect(ts).to.include('x__/___fn_evil');
+  });
+
+  it('an op without a kernel is a one-line CompileError naming the node', () => {
+    const b = new GraphBuilder();
+    const x = b.addValue('x', { dtype: 'f32', shape: [1, 2, 3, 3] });
+    const [y] = b.addNode({ kind: 'transpose', perm: [0, 1, 3, 2] }, [x], 'Transpose t0');
+    b.inputs = [x];
+    b.outputs = [y];
+    const g = b.build();
+    expect(() => wgslTarget.emit(g, planMemory(g), { name: 'bad' }))
+      .to.throw(CompileError)
+      .with.property('message')
+      .that.matches(/^node Transpose t0: wgsl target: no kernel for transpose/)
+      .and.not.include('\n');
+  });
+});
