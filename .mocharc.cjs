@@ -1,7 +1,6 @@
-// Tests are TypeScript run through tsx; the reporter adds the closing "N passed, N failed" line CI reads.
+// Tests are TypeScript run through tsx (`npm test` names the spec glob, so `npx mocha FILE` runs one file); the reporter adds the closing "N passed, N failed" line CI reads.
 module.exports = {
   'node-option': ['import=tsx'],
-  spec: ['test/**/*.test.ts'],
   reporter: './test/support/summary-reporter.cjs',
   timeout: 120000,
   recursive: true,

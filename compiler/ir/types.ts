@@ -53,7 +53,8 @@ export type Op =
   | { readonly kind: 'transpose'; readonly perm: readonly number[] }
   // one output per entry of sizes
   | { readonly kind: 'split'; readonly axis: number; readonly sizes: readonly number[] }
-  // normalised: one entry per axis listed, starts/ends clamped to [0, dim], steps nonzero
+  // normalised: one entry per axis listed, steps nonzero; starts/ends follow ONNX clamping (for a negative
+  // step start <= dim-1 and end may be -1), so the element count is ceil((end - start) / step)
   | { readonly kind: 'slice'; readonly axes: readonly number[]; readonly starts: readonly number[]; readonly ends: readonly number[]; readonly steps: readonly number[] }
   | { readonly kind: 'concat'; readonly axis: number }
   // inputs: data, indices (i64, usually constant)
