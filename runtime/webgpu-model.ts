@@ -118,7 +118,11 @@ async function build(model: WebGpuModelDescription, device: GPUDevice, weights: 
     dispatchesPerInference: model.steps.length,
     run(input: Float32Array): Promise<Float32Array> {
       if (disposed) return Promise.reject(new WebGpuModelError(`model ${model.name} was disposed`));
-      checkInput(instance, input);
+      try {
+        checkInput(instance, input);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       // One readback buffer: runs are serialised so it is never mapped twice.
       const result = queue.then(() => infer(input));
       queue = result.catch(() => undefined);
