@@ -24,6 +24,7 @@ interface RunnerEntry {
 
 const RUNNERS: Readonly<Record<string, RunnerEntry>> = {
   reference: { description: 'the reference interpreter (plain TypeScript, fp32)', load: () => import('./runners/reference.ts').then((m) => m.referenceRunner) },
+  wgsl: { description: 'WGSL compute shaders on WebGPU in Node (Dawn: a GPU, or OpenGL ES on Mesa)', load: () => import('./runners/wgsl.ts').then((m) => m.wgslRunner) },
 };
 
 export function runnerNames(): string[] {
