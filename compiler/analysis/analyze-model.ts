@@ -1,0 +1,86 @@
+// The whole `snv2c analyze` result: the model as given ("before"), the compiled graph under its memory plan
+// ("after"), the arena figures, and the JSON form printed by `--json`.
+
+import type { Graph } from '../ir/types.ts';
+import type { MemoryPlan } from '../plan/types.ts';
+import { analyzeCost, type AnalyzeOptions, type CostReport, type LayerReport } from './analyze-cost.ts';
+
+export interface MemoryFigures {
+  readonly arenaBytes: number;
+  /** Largest set of simultaneously live activation bytes under the schedule: no plan can use less. */
+  readonly arenaLowerBoundBytes: number;
+  /** All arena activations as if none shared memory. */
+  readonly activationBytes: number;
+  /** Names of nodes that still copy data (view-kind ops the plan had to materialise). */
+  readonly copyNodes: readonly string[];
+}
+
+export interface ModelAnalysis {
+  readonly before: CostReport;
+  readonly after: CostReport;
+  readonly memory: MemoryFigures;
+  readonly inputShapes: readonly (readonly number[])[];
+}
+
+export function analyzeModel(imported: Graph, compiled: Graph, plan: MemoryPlan, opts: Omit<AnalyzeOptions, 'plan'> = {}): ModelAnalysis {
+  const copies = compiled.nodes.filter((n) => plan.copyNodes?.has(n.id)).map((n) => n.origin);
+  return {
+    before: analyzeCost(imported, opts),
+    after: analyzeCost(compiled, { ...opts, plan }),
+    memory: {
+      arenaBytes: 4 * plan.arenaFloats,
+      arenaLowerBoundBytes: 4 * plan.lowerBoundFloats,
+      activationBytes: 4 * plan.totalActivationFloats,
+      copyNodes: copies,
+    },
+    inputShapes: imported.inputs.map((id) => imported.values.get(id)!.type.shape),
+  };
+}
+
+const layerJson = (l: LayerReport) => ({
+  name: l.name,
+  op: l.op,
+  category: l.category,
+  macs: l.macs,
+  flops: l.flops,
+  params: l.params,
+  outputElements: l.outputElements,
+  macBytes: l.macBytes,
+  movedBytes: l.movedBytes,
+  intensity: l.intensity,
+  guidelines: l.guidelines,
+});
+
+const reportJson = (r: CostReport) => ({
+  totals: r.totals,
+  guidelines: r.findings.map((f) => ({ id: f.id, title: f.title, flagged: f.flagged, summary: f.summary, figures: f.figures })),
+});
+
+/**
+ * The `--json` document. `totals` describes what runs (the compiled graph and its plan) except `params`, which
+ * counts the model as given (PyTorch's count: BN weight and bias included, running statistics not).
+ * `layers` are the compiled graph's nodes, `layersBefore` the imported graph's.
+ */
+export function analysisJson(a: ModelAnalysis) {
+  const after = a.after.totals;
+  return {
+    inputShapes: a.inputShapes,
+    totals: {
+      macs: after.macs,
+      params: a.before.totals.params,
+      macBytes: after.macBytes,
+      movedBytes: after.movedBytes,
+      arenaBytes: a.memory.arenaBytes,
+      arenaLowerBoundBytes: a.memory.arenaLowerBoundBytes,
+      activationBytes: a.memory.activationBytes,
+      flops: after.flops,
+      intensity: after.intensity,
+      kernels: after.kernels,
+    },
+    before: reportJson(a.before),
+    after: reportJson(a.after),
+    memory: a.memory,
+    layers: a.after.layers.map(layerJson),
+    layersBefore: a.before.layers.map(layerJson),
+  };
+}
