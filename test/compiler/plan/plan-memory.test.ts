@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { CompileError } from '../../../compiler/ir/errors.ts';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
 import type { Graph, Op } from '../../../compiler/ir/types.ts';
+import { runPipeline } from '../../../compiler/pipeline.ts';
 import { planMemory } from '../../../compiler/plan/plan-memory.ts';
+import { shuffleNetLike } from '../passes/shufflenet-like.ts';
 import { checkPlan } from './plan-checker.ts';
 import type { ShuffleNetWidth } from './shufflenet-graphs.ts';
 import { buildShuffleNetV2 } from './shufflenet-graphs.ts';
@@ -121,6 +123,15 @@ describe('planMemory', () => {
           }
         });
       }
+    }
+  });
+
+  it('random ShuffleNet-like graphs after the pipeline: sound, no copies, within 1.05x of the bound', () => {
+    for (let seed = 1; seed <= 24; seed++) {
+      const compiled = runPipeline(shuffleNetLike(seed), { warn: () => {} });
+      const plan = expectSound(compiled);
+      expect(plan.arenaFloats, `seed ${seed}`).to.be.at.most(1.05 * plan.lowerBoundFloats);
+      expect(plan.copyNodes?.size ?? 0, `seed ${seed}`).to.equal(0);
     }
   });
 });
