@@ -86,7 +86,8 @@ export class Rewriter {
 
   /**
    * Later readers of `from` read `to` instead (same type). Refused (returns false, nothing changes) when
-   * `from` is a graph output and `to` is not a node result, since graph outputs must be computed values.
+   * `from` is a graph output and `to` is not a node result (graph outputs must be computed values) or is
+   * already another graph output.
    */
   alias(from: number, to: number): boolean {
     const target = this.resolve(to);
@@ -95,9 +96,12 @@ export class Rewriter {
     if (fromType.dtype !== toType.dtype || fromType.shape.join(',') !== toType.shape.join(',')) {
       throw new CompileError(`internal: alias of ${fromType.dtype}[${fromType.shape}] to ${toType.dtype}[${toType.shape}]`);
     }
+    if (target === from) return true;
     if (this.graph.outputs.includes(from)) {
       const isComputed = !this.builder.value(target).data && !this.graph.inputs.includes(target);
-      if (!isComputed || this.builder.outputs.includes(target)) return false;
+      // Two graph outputs must stay two values (each gets its own caller buffer).
+      const alreadyOutput = this.graph.outputs.some((id) => this.resolve(id) === target);
+      if (!isComputed || alreadyOutput) return false;
     }
     this.renamed.set(from, target);
     this.changed = true;

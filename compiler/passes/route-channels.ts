@@ -20,6 +20,11 @@
 //   concat of a concat that nothing else reads  -> one concat
 // Movement nodes that still copy data afterwards (a transpose that is no channel permutation, a reshape that
 // changes the channel count) are left alone and reported once through ctx.warn; targets decide what to do.
+//
+// Nothing else is needed in the graph itself. Where a producer writes (so that a stride-1 unit's branch writes
+// into the planes its input half occupied and a stage runs in one buffer) is a placement decision, made by
+// the memory planner from these view nodes; so is the rare view that cannot stay one (a view producing a
+// graph output, which must be dense, or a concat joining the caller's input buffer with arena planes).
 
 import { normaliseAxis } from '../ir/shape-inference.ts';
 import type { Graph, Node } from '../ir/types.ts';

@@ -25,7 +25,8 @@ interface FixtureEntry {
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { tolerance: { abs: number }; fixtures: FixtureEntry[] };
 const quiet = { log: () => {}, warn: () => {} };
 
-describe('passes on the golden ONNX fixtures', () => {
+describe('passes on the golden ONNX fixtures', function () {
+  this.timeout(120_000); // the 224x224 exports take seconds in the reference interpreter
   for (const f of manifest.fixtures) {
     it(`${f.name}: every pass alone and the pipeline keep the output; the result is routed`, () => {
       const graph = importOnnx(readFileSync(join(FIXTURES, f.files.model)), { file: f.files.model, inputShape: f.input_shape });

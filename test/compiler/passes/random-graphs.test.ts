@@ -24,6 +24,7 @@ describe('passes on random ShuffleNet-like graphs', () => {
       expectSameFunction(graph, routed, inputs, 1e-5, 'pipeline');
       expectRoutedShuffleNet(routed, `seed ${seed}`);
       expect(kindCounts(routed).channelShuffle ?? 0).to.be.greaterThan(0);
+      expect(runPipeline(routed, { log: () => {}, ...quiet }), 'a second run changes nothing').to.equal(routed);
     });
   }
 });
