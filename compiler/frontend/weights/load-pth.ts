@@ -13,7 +13,7 @@ import { readZip } from './zip-reader.ts';
 import type { ZipEntry } from './zip-reader.ts';
 
 /** data.pkl of a torchvision ShuffleNetV2 is ~45 KB; anything near this cap is not a state_dict. */
-const MAX_PICKLE_BYTES = 16 << 20;
+const MAX_PICKLE_BYTES = 8 << 20;
 
 export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
@@ -25,7 +25,7 @@ export function isLegacyTorchPickle(bytes: Uint8Array): boolean {
 }
 
 export function loadPth(bytes: Uint8Array, file: string): WeightMap {
-  const fail = (reason: string): never => {
+  const fail: (reason: string) => never = (reason) => {
     throw new CompileError(reason, { file });
   };
   if (isLegacyTorchPickle(bytes)) fail('legacy torch.save format; re-save with torch.save(..., _use_new_zipfile_serialization=True)');

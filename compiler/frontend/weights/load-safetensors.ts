@@ -29,7 +29,7 @@ export function looksLikeSafetensors(bytes: Uint8Array): boolean {
 }
 
 export function loadSafetensors(bytes: Uint8Array, file: string): WeightMap {
-  const fail = (reason: string): never => {
+  const fail: (reason: string) => never = (reason) => {
     throw new CompileError(reason, { file });
   };
   if (bytes.length < 8) fail('truncated safetensors file (no header length)');
@@ -73,17 +73,18 @@ function parseEntry(name: string, raw: unknown, dataBytes: number, fail: (reason
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
   const stored = typeof dtype === 'string' && Object.hasOwn(DTYPES, dtype) ? DTYPES[dtype] : fail(`${what}: unsupported dtype ${quoteName(String(dtype))}`);
   const isCount = (d: unknown): d is number => typeof d === 'number' && Number.isInteger(d) && d >= 0;
-  if (!Array.isArray(shape) || shape.length > WEIGHT_LIMITS.maxRank || !shape.every(isCount)) fail(`${what}: shape must be at most ${WEIGHT_LIMITS.maxRank} non-negative integers`);
+  if (!Array.isArray(shape) || shape.length > WEIGHT_LIMITS.maxRank || !shape.every(isCount)) return fail(`${what}: shape must be at most ${WEIGHT_LIMITS.maxRank} non-negative integers`);
+  const dims: number[] = [...shape];
   let numel = 1;
-  for (const d of shape as number[]) {
+  for (const d of dims) {
     numel *= d;
-    if (numel > WEIGHT_LIMITS.maxElements) fail(`${what} has absurd dimensions [${(shape as number[]).join(',')}]`);
+    if (numel > WEIGHT_LIMITS.maxElements) fail(`${what} has absurd dimensions [${dims.join(',')}]`);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) fail(`${what}: data_offsets must be two non-negative integers`);
-  const [begin, end] = offsets as number[];
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) return fail(`${what}: data_offsets must be two non-negative integers`);
+  const [begin, end]: number[] = offsets;
   if (begin > end || end > dataBytes) fail(`${what}: data_offsets [${begin}, ${end}] lie outside the ${dataBytes}-byte data section; truncated?`);
-  if (end - begin !== numel * DTYPE_BYTES[stored]) fail(`${what}: shape [${(shape as number[]).join(',')}] of ${dtype} needs ${numel * DTYPE_BYTES[stored]} bytes, data_offsets give ${end - begin}`);
-  return { name, dtype: stored, shape: [...(shape as number[])], begin, end };
+  if (end - begin !== numel * DTYPE_BYTES[stored]) fail(`${what}: shape [${dims.join(',')}] of ${dtype} needs ${numel * DTYPE_BYTES[stored]} bytes, data_offsets give ${end - begin}`);
+  return { name, dtype: stored, shape: dims, begin, end };
 }
 
 /** The tensors must cover the data section exactly once, in some order: no holes (hidden data), no aliasing. */

@@ -2,6 +2,16 @@
 // REDUCE points at, which is how a hostile .pth runs `os.system`. This one only knows the opcodes a torch
 // state_dict uses and only the globals its caller allows: a GLOBAL naming anything else stops the read on the
 // spot, before any tensor is built, and REDUCE "calls" only the caller's own TypeScript constructors.
+//
+// Accepted opcodes (what torch.save emits at its default protocol 2, plus protocol 4's framing):
+//   PROTO FRAME STOP MARK                    framing and structure
+//   EMPTY_DICT EMPTY_LIST EMPTY_TUPLE DICT LIST TUPLE TUPLE1-3 APPEND(S) SETITEM(S)   containers
+//   BININT BININT1 BININT2 LONG1 BINFLOAT NONE NEWTRUE NEWFALSE BINUNICODE SHORT_BINUNICODE   scalars
+//   BINPUT LONG_BINPUT MEMOIZE BINGET LONG_BINGET   memo (shared sub-objects, e.g. storage type tags)
+//   GLOBAL STACK_GLOBAL                      only names in the caller's table, checked when read
+//   REDUCE BUILD                             only on those globals, through the caller's stand-ins
+//   BINPERSID                                torch's storage references, through the caller's hook
+// Everything else (INST, OBJ, NEWOBJ, EXT*, protocol-0 text opcodes, bytes, sets, PERSID...) is refused.
 
 import { CompileError, quoteName } from '../../ir/errors.ts';
 
@@ -32,6 +42,8 @@ export interface UnpickleOptions {
 }
 
 const MARK = Symbol('mark');
+/** A state_dict's stack stays a few dozen deep; this only stops a crafted pickle from filling memory. */
+const MAX_STACK = 1 << 20;
 type StackItem = PickleValue | typeof MARK;
 
 export class PickleError extends CompileError {}
@@ -46,7 +58,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
   let pos = 0;
   let opPos = 0;
 
-  const fail = (reason: string): never => {
+  const fail: (reason: string) => never = (reason) => {
     throw new PickleError(`pickle byte ${opPos}: ${reason}`);
   };
   const need = (n: number): number => {
@@ -75,13 +87,11 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
   };
   const pop = (): PickleValue => {
     const v = stack.pop();
-    if (v === undefined || v === MARK) fail('stack underflow');
-    return v as PickleValue;
+    return v === undefined || v === MARK ? fail('stack underflow') : v;
   };
   const top = (): PickleValue => {
     const v = stack[stack.length - 1];
-    if (v === undefined || v === MARK) fail('stack underflow');
-    return v as PickleValue;
+    return v === undefined || v === MARK ? fail('stack underflow') : v;
   };
   const popMark = (): PickleValue[] => {
     const at = stack.lastIndexOf(MARK);
@@ -90,19 +100,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
     items.shift();
     return items;
   };
-  const global = (name: string): PickleGlobal => {
-    const g = opts.globals.get(name);
-    if (!g) fail(`global ${quoteName(name)} is not allowed (a state_dict only needs ${[...opts.globals.keys()].filter((k) => !k.endsWith('Storage')).join(', ')} and torch storage types); refusing to load a file that may run code`);
-    return g!;
-  };
-  const dictOf = (v: PickleValue, what: string): PickleDict => {
-    if (!(v instanceof Map)) fail(`${what} needs a dict`);
-    return v as PickleDict;
-  };
-  const listOf = (v: PickleValue, what: string): PickleValue[] => {
-    if (!Array.isArray(v)) fail(`${what} needs a list`);
-    return v as PickleValue[];
-  };
+  const global = (name: string): PickleGlobal => opts.globals.get(name) ?? fail(`global ${quoteName(name)} is not allowed (${describeAllowed(opts.globals)}); refusing to load a file that may run code`);
+  const dictOf = (v: PickleValue, what: string): PickleDict => (v instanceof Map ? v : fail(`${what} needs a dict`));
+  const listOf = (v: PickleValue, what: string): PickleValue[] => (Array.isArray(v) ? v : fail(`${what} needs a list`));
   const setItems = (dict: PickleDict, items: PickleValue[]): void => {
     if (items.length % 2) fail('SETITEMS with an odd number of items');
     for (let i = 0; i < items.length; i += 2) dict.set(dictKey(items[i]), items[i + 1]);
@@ -121,6 +121,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
   };
 
   for (;;) {
+    if (stack.length > MAX_STACK) fail(`stack deeper than ${MAX_STACK} entries`);
     opPos = pos;
     const op = u8();
     switch (op) {
@@ -186,10 +187,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
       case 0x52: { // REDUCE: only an allowed constructor, applied by our own code
         const args = pop();
         const callee = pop();
-        if (!isGlobal(callee) || !callee.construct) fail(`REDUCE may only apply an allowed constructor, not ${describe(callee)}`);
-        const g = callee as PickleGlobal;
-        const made = g.construct!(listOf(args, 'REDUCE'));
-        if (made !== null && typeof made === 'object') madeBy.set(made, g);
+        if (!isGlobal(callee) || !callee.construct) return fail(`REDUCE may only apply an allowed constructor, not ${describe(callee)}`);
+        const made = callee.construct(listOf(args, 'REDUCE'));
+        if (made !== null && typeof made === 'object') madeBy.set(made, callee);
         stack.push(made);
         break;
       }
@@ -197,13 +197,13 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
         const state = pop();
         const obj = top();
         const g = obj !== null && typeof obj === 'object' ? madeBy.get(obj) : undefined;
-        if (!g?.acceptState) fail(`BUILD is not allowed on ${describe(obj)}`);
-        g!.acceptState!(obj, state);
+        if (!g?.acceptState) return fail(`BUILD is not allowed on ${describe(obj)}`);
+        g.acceptState(obj, state);
         break;
       }
       case 0x51: { // BINPERSID
-        if (!opts.persistentLoad) fail('persistent ids are not expected here');
-        stack.push(opts.persistentLoad!(pop()));
+        if (!opts.persistentLoad) return fail('persistent ids are not expected here');
+        stack.push(opts.persistentLoad(pop()));
         break;
       }
       default:
@@ -214,6 +214,13 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
 
 export function isGlobal(v: PickleValue): v is PickleGlobal {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && v.kind === 'global';
+}
+
+/** The allowed constructors by name, and how many plain tags (dtype classes) there are besides. */
+function describeAllowed(globals: ReadonlyMap<string, PickleGlobal>): string {
+  const constructors = [...globals.values()].filter((g) => g.construct).map((g) => g.name);
+  const tags = globals.size - constructors.length;
+  return `allowed: ${constructors.join(', ') || 'none'}${tags ? ` and ${tags} type tags` : ''}`;
 }
 
 function describe(v: PickleValue): string {

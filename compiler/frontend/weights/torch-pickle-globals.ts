@@ -39,7 +39,7 @@ const STORAGE_TYPES: Readonly<Record<string, StoredDType>> = {
   BoolStorage: 'bool',
 };
 
-const fail = (reason: string): never => {
+const fail: (reason: string) => never = (reason) => {
   throw new PickleError(reason);
 };
 
@@ -57,12 +57,12 @@ function asStorageRef(v: PickleValue): StorageRef | undefined {
 
 function count(v: PickleValue, what: string, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) fail(`${what} must be an integer in 0..${max}, got ${String(v)}`);
-  return v as number;
+  return v;
 }
 
 function intTuple(v: PickleValue, what: string): number[] {
   if (!Array.isArray(v) || v.length > WEIGHT_LIMITS.maxRank) fail(`${what} must be a tuple of at most ${WEIGHT_LIMITS.maxRank} integers`);
-  return (v as PickleValue[]).map((d) => count(d, what, WEIGHT_LIMITS.maxElements));
+  return v.map((d) => count(d, what, WEIGHT_LIMITS.maxElements));
 }
 
 function isEmptyHooks(v: PickleValue): boolean {
@@ -109,11 +109,11 @@ export function torchPickleGlobals(): Map<string, PickleGlobal> {
 /** BINPERSID payload of torch.save: ('storage', torch.<T>Storage, key, location, numel). */
 export function torchPersistentLoad(pid: PickleValue): PickleValue {
   if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== 'storage') fail('persistent id is not a torch storage record');
-  const [, tag, key, location, numel] = pid as PickleValue[];
-  if (!isGlobal(tag)) fail('storage record lacks a storage type');
-  const dtype = STORAGE_TYPES[(tag as PickleGlobal).name.replace(/^torch\./, '')] ?? fail(`${(tag as PickleGlobal).name} is not a storage type`);
+  const [, tag, key, location, numel] = pid;
+  if (!isGlobal(tag)) return fail('storage record lacks a storage type');
+  const dtype = STORAGE_TYPES[tag.name.replace(/^torch\./, '')] ?? fail(`${tag.name} is not a storage type`);
   if (typeof key !== 'string' || !/^[0-9A-Za-z_.-]{1,64}$/.test(key) || key.includes('..')) fail('storage key must be a short plain name');
   if (typeof location !== 'string') fail('storage location must be a string');
-  const ref: StorageRef = { dtype, key: key as string, numel: count(numel, 'storage size', WEIGHT_LIMITS.maxElements) };
+  const ref: StorageRef = { dtype, key, numel: count(numel, 'storage size', WEIGHT_LIMITS.maxElements) };
   return object('storage', { ...ref });
 }

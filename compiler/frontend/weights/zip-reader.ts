@@ -22,7 +22,7 @@ export interface ZipEntry {
 
 /** Reads every entry of the archive; throws a one-line CompileError naming the file on anything malformed. */
 export function readZip(bytes: Uint8Array, file: string): Map<string, ZipEntry> {
-  const fail = (reason: string): never => {
+  const fail: (reason: string) => never = (reason) => {
     throw new CompileError(reason, { file });
   };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
