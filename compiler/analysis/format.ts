@@ -18,8 +18,13 @@ export function formatBytes(n: number): string {
   return `${Math.round(n)} B`;
 }
 
-/** A model-file name made safe for a terminal: printable ASCII only, at most `width` characters. */
+/**
+ * A model-file name made safe for a terminal: printable ASCII only, at most `width` characters. Long names
+ * lose their middle, since exported names differ at the end ('/stage3/.../branch2.3/Conv').
+ */
 export function displayName(name: string, width = 40): string {
   const clean = name.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > width ? clean.slice(0, width - 3) + '...' : clean;
+  if (clean.length <= width) return clean;
+  const head = Math.ceil((width - 3) / 2);
+  return clean.slice(0, head) + '...' + clean.slice(clean.length - (width - 3 - head));
 }

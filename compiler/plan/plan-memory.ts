@@ -21,7 +21,7 @@ export function planMemory(graph: Graph): MemoryPlan {
   for (const [id, p] of live.symbolic) {
     placements.set(id, p.buffer === 'arena' ? { ...p, channelOffsets: p.channelOffsets.map((plane) => offsets[plane]) } : p);
   }
-  const lowerBoundFloats = Math.max(0, ...liveFloatsPerStep(live.planes, graph.nodes.length));
+  const lowerBoundFloats = liveFloatsPerStep(live.planes, graph.nodes.length).reduce((m, x) => Math.max(m, x), 0);
   const totalActivationFloats = live.planes.reduce((sum, p) => sum + p.size, 0);
   return { arenaFloats, lowerBoundFloats, totalActivationFloats, placements, viewNodes: live.viewNodes, copyNodes: live.copyNodes };
 }

@@ -2,6 +2,7 @@
 
 import { expect } from 'chai';
 import { analyzeModel } from '../../../compiler/analysis/analyze-model.ts';
+import { displayName } from '../../../compiler/analysis/format.ts';
 import { escapeHtml, formatHtmlReport } from '../../../compiler/analysis/html-report.ts';
 import { formatTextReport } from '../../../compiler/analysis/text-report.ts';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
@@ -35,6 +36,11 @@ describe('analysis reports', () => {
     // The only URL is the SVG namespace; no src/href attributes, stylesheets or imports.
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).to.not.match(/https?:|src=|href=|<link|@import|url\(/i);
     expect(html).to.include('G1'); // the 4 -> 16 1x1 conv is unbalanced
+  });
+
+  it('display names keep both ends of a long name and only printable ASCII', () => {
+    expect(displayName('abcdefghij', 7)).to.equal('ab...ij');
+    expect(displayName('a\u00e9\n', 7)).to.equal('a??');
   });
 
   it('text: names are reduced to printable ASCII, findings and arena are listed', () => {
