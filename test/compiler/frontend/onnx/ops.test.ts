@@ -244,4 +244,21 @@ describe('ONNX frontend: ops against onnxruntime', () => {
     });
     expect(g.nodes[1].op).to.deep.equal({ kind: 'reshape', shape: [1, 8] });
   });
+
+  it('opset 18 forms: ReduceMean axes as an input, Split with num_outputs and a smaller last part', async () => {
+    const g = await matchesOnnxRuntime({
+      opset: 18,
+      inputs: [{ name: 'x', shape: [1, 7, 2, 3] }],
+      initializers: { ax: i64([2, 3]) },
+      nodes: [
+        { op: 'Split', inputs: ['x'], outputs: ['a', 'b', 'c'], attrs: { axis: { int: 1 }, num_outputs: { int: 3 } } },
+        { op: 'ReduceMean', inputs: ['c', 'ax'], outputs: ['y'], attrs: { keepdims: { int: 0 } } },
+      ],
+      outputs: ['a', 'b', 'y'],
+    });
+    expect(g.nodes.map((n) => n.op)).to.deep.equal([
+      { kind: 'split', axis: 1, sizes: [3, 3, 1] },
+      { kind: 'reduceMean', axes: [2, 3], keepDims: false },
+    ]);
+  });
 });
