@@ -140,6 +140,7 @@ table{border-collapse:collapse;margin:8px 0}th,td{padding:4px 10px;border-bottom
 svg text{font:12px system-ui,sans-serif;fill:#333}svg .label{text-anchor:end}svg .axis{text-anchor:middle;fill:#888;font-size:11px}
 svg .badge{text-anchor:middle;fill:#fff;font-size:10px;font-weight:600}svg .fig{fill:#555;font-size:11px}
 svg .grid{stroke:#ddd}svg .band{fill:transparent}svg .odd .band{fill:#f6f6f6}
+details{margin:24px 0}summary{cursor:pointer;font-weight:600}
 .key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 14px;vertical-align:-1px}
 `;
 
@@ -160,6 +161,9 @@ export function formatHtmlReport(a: ModelAnalysis, title: string): string {
 <h2>Per layer: share of FLOPs vs share of memory access (compiled graph)</h2>
 <p class="key"><span style="background:${FLOPS_COLOUR}"></span>FLOPs<span style="background:${MAC_COLOUR}"></span>MAC bytes ${(Object.keys(FLAG_COLOURS) as GuidelineId[]).map((id) => `<span style="background:${FLAG_COLOURS[id]}"></span>${id}`).join('')} · ${views} view node(s) (split/concat/shuffle) run no code and are not drawn.</p>
 ${layerChart(a.after)}
+<details><summary>Per layer, model as given (${a.before.layers.length} nodes: batch norms, ReLUs and copies still separate)</summary>
+${layerChart(a.before)}
+</details>
 </body></html>
 `;
 }
