@@ -1,0 +1,32 @@
+// The C main() of the native harness: it links with an emitted model and serves inferences over pipes.
+// Protocol: read <NAME>_INPUT_SIZE little-endian floats from stdin, write <NAME>_OUTPUT_SIZE floats to stdout,
+// flush, repeat until stdin closes. (stdio lives here, in the harness, never in the emitted model.)
+
+/** The harness source for a model whose files are `<name>.h/.c`; `name` must be the validated C identifier. */
+export function harnessSource(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a C identifier: ${JSON.stringify(name)}`);
+  const macro = name.toUpperCase();
+  return `/* snv2c native harness for ${name}: stdin floats in, stdout floats out. */
+#include <stdio.h>
+#include "${name}.h"
+
+static float input_buf[${macro}_INPUT_SIZE];
+static float output_buf[${macro}_OUTPUT_SIZE];
+
+int main(void) {
+  for (;;) {
+    size_t got = fread(input_buf, sizeof(float), ${macro}_INPUT_SIZE, stdin);
+    if (got == 0 && feof(stdin)) return 0;
+    if (got != ${macro}_INPUT_SIZE) {
+      fprintf(stderr, "snv2c harness: short input (%lu of %lu floats)\\n", (unsigned long)got, (unsigned long)${macro}_INPUT_SIZE);
+      return 2;
+    }
+    if (${name}_run(input_buf, output_buf) != 0) {
+      fprintf(stderr, "snv2c harness: ${name}_run failed\\n");
+      return 3;
+    }
+    if (fwrite(output_buf, sizeof(float), ${macro}_OUTPUT_SIZE, stdout) != ${macro}_OUTPUT_SIZE || fflush(stdout) != 0) return 4;
+  }
+}
+`;
+}

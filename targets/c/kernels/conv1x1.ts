@@ -1,0 +1,81 @@
+// 1×1 convolution (groups 1, stride 1, no padding) as a register-blocked matrix product over the planar layout:
+// out[m][p] = act(bias[m] + sum_k w[m][k] * in[k][p]). A tile keeps BLOCK_M output channels × BLOCK_P pixels
+// in named accumulator arrays (explicitly unrolled by the emitter, so gcc and clang reliably keep them in vector
+// registers), streams one input row of BLOCK_P pixels per k, and ends with the bias/ReLU epilogue.
+// Input channels are visited in increasing plane offset and the weights are packed in that order, so a channel-
+// routed input is read in place with affine addressing whenever its sorted offsets allow it.
+
+import type { Node, OpOf } from '../../../compiler/ir/types.ts';
+import { addressing } from '../operands.ts';
+import type { Kernel, KernelContext } from './context.ts';
+import { constData, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
+import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
+import { portableTile, type TileSpec } from './conv1x1-tile.ts';
+
+export const BLOCK_M = 8;
+export const BLOCK_P = 16;
+
+export function isConv1x1(op: OpOf<'conv2d'>): boolean {
+  return op.groups === 1 && op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && op.pads.every((p) => p === 0);
+}
+
+export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel {
+  const op = node.op as OpOf<'conv2d'>;
+  const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
+  const outChannels = shapeOf(ctx, node.outputs[0])[1];
+  const pixels = height * width;
+  const inPlace = placementOf(ctx, node.inputs[0], node);
+  const outPlace = placementOf(ctx, node.outputs[0], node);
+  const w = constData(ctx, node.inputs[1], node, 'weight')!;
+  const b = constData(ctx, node.inputs[2], node, 'bias') ?? new Float32Array(outChannels);
+
+  // Visit input channels in plane order; pack weights [block][k][row] in that order.
+  const order = [...Array(channels).keys()].sort((a, c) => inPlace.channelOffsets[a] - inPlace.channelOffsets[c]);
+  const input = addressing(order.map((c) => inPlace.channelOffsets[c]), inPlace.batchStride, ctx.tables);
+  const output = addressing(outPlace.channelOffsets, outPlace.batchStride, ctx.tables);
+  const packed = new Float32Array(outChannels * channels);
+  for (let m0 = 0; m0 < outChannels; m0 += BLOCK_M) {
+    const rows = Math.min(BLOCK_M, outChannels - m0);
+    for (let k = 0; k < channels; k++) for (let i = 0; i < rows; i++) packed[m0 * channels + k * rows + i] = w[(m0 + i) * channels + order[k]];
+  }
+  const wOff = ctx.weights.add(packed);
+  const bOff = ctx.weights.add(b);
+
+  const relu = op.activation === 'relu';
+  const fullM = Math.floor(outChannels / BLOCK_M) * BLOCK_M;
+  const fullP = Math.floor(pixels / BLOCK_P) * BLOCK_P;
+  const tile = (rows: number, px: number): string => {
+    const spec: TileSpec = { rows, pixels: px, channels, relu, input, output };
+    const portable = portableTile(spec);
+    if (!ctx.neon) return portable;
+    return `#if defined(__ARM_NEON)\n${neonConv1x1Tile(spec)}\n#else\n${portable}\n#endif`;
+  };
+  const pixelLoops = (rows: number): string[] => [
+    `const float *wb = wt + m * ${channels};`,
+    ...(fullP > 0 ? [`for (p = 0; p < ${fullP}; p += ${BLOCK_P}) {`, indent(tile(rows, BLOCK_P), 1), `}`] : []),
+    ...(pixels > fullP ? [`p = ${fullP};`, `{`, indent(tile(rows, pixels - fullP), 1), `}`] : []),
+  ];
+  const body = [
+    `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
+    `const float *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
+    `int n, m, p, k, j;`,
+    `for (n = 0; n < ${batch}; n++) {`,
+    `  const float *restrict xn = x + n * ${input.batchStride};`,
+    `  float *restrict yn = y + n * ${output.batchStride};`,
+    ...(fullM > 0 ? [`  for (m = 0; m < ${fullM}; m += ${BLOCK_M}) {`, indent(pixelLoops(BLOCK_M).join('\n'), 2), `  }`] : []),
+    ...(outChannels > fullM ? [`  m = ${fullM};`, `  {`, indent(pixelLoops(outChannels - fullM).join('\n'), 2), `  }`] : []),
+    `}`,
+  ];
+  const summary = `conv2d 1x1 ${channels}->${outChannels} on ${height}x${width}${relu ? ' +relu' : ''}`;
+  return {
+    definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n'),
+  };
+}
+
+export function indent(text: string, levels: number): string {
+  const pad = '  '.repeat(levels);
+  return text
+    .split('\n')
+    .map((l) => (l.length && !l.startsWith('#') ? pad + l : l))
+    .join('\n');
+}

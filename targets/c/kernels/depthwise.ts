@@ -1,0 +1,101 @@
+// Depthwise 3×3 convolution (one filter per channel, padding 1, stride 1 or 2) with fused bias and ReLU.
+// Per output row the three input rows are chosen once (a shared zero row stands in for padding rows), the
+// interior columns run a branch-free loop the compiler vectorises, and the one or two edge columns are
+// unrolled with only their valid taps (known at compile time). One helper per distinct (shape, stride, relu)
+// is emitted and shared by every layer with that shape.
+
+import type { Node, OpOf } from '../../../compiler/ir/types.ts';
+import { placementAddressing } from '../operands.ts';
+import { neonDepthwiseInterior } from '../neon/depthwise-interior.ts';
+import { indent } from './conv1x1.ts';
+import type { Kernel, KernelContext } from './context.ts';
+import { constData, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
+
+export function isDepthwise3x3(op: OpOf<'conv2d'>, inChannels: number, outChannels: number): boolean {
+  return (
+    op.groups === inChannels && outChannels === inChannels && op.kernel[0] === 3 && op.kernel[1] === 3 &&
+    op.pads.every((p) => p === 1) && op.dilations.every((d) => d === 1) && op.stride[0] === op.stride[1] && (op.stride[0] === 1 || op.stride[0] === 2)
+  );
+}
+
+export interface PlaneGeometry {
+  readonly height: number;
+  readonly width: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly stride: number;
+}
+
+/** Columns [lo, hi) whose three taps all fall inside the row. */
+export function interiorColumns(g: PlaneGeometry): [number, number] {
+  const lo = Math.min(g.outWidth, 1);
+  const hi = Math.max(lo, Math.min(g.outWidth, Math.floor((g.width - 2) / g.stride) + 1));
+  return [lo, hi];
+}
+
+function edgeColumn(g: PlaneGeometry, ox: number, relu: boolean): string {
+  const terms = ['b'];
+  for (let ky = 0; ky < 3; ky++) {
+    for (let kx = 0; kx < 3; kx++) {
+      const ix = ox * g.stride - 1 + kx;
+      if (ix >= 0 && ix < g.width) terms.push(`w${ky * 3 + kx} * r${ky}[${ix}]`);
+    }
+  }
+  return `{ const float v = ${terms.join(' + ')}; o[${ox}] = ${reluExpr('v', relu)}; }`;
+}
+
+function planeHelper(ctx: KernelContext, name: string, g: PlaneGeometry, relu: boolean, zero: string): string {
+  const [lo, hi] = interiorColumns(g);
+  const edges = [...Array(g.outWidth).keys()].filter((ox) => ox < lo || ox >= hi);
+  const taps = [0, 1, 2].flatMap((ky) => [0, 1, 2].map((kx) => `w${ky * 3 + kx} * r${ky}[ix + ${kx}]`));
+  const portableInterior = [
+    `for (ox = ${lo}; ox < ${hi}; ox++) {`,
+    `  const int ix = ox * ${g.stride} - 1;`,
+    `  const float v = b + ${taps.join(' + ')};`,
+    `  o[ox] = ${reluExpr('v', relu)};`,
+    `}`,
+  ].join('\n');
+  const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu)}\n#else\n${portableInterior}\n#endif` : portableInterior) : '(void)ox;';
+  return [
+    `static void ${name}(const float *restrict xp, float *restrict yp, const float *restrict w, const float b) {`,
+    `  const float ${[...Array(9).keys()].map((i) => `w${i} = w[${i}]`).join(', ')};`,
+    `  int oy, ox;`,
+    // Tiny planes may use only some taps; keep -Wunused-variable quiet.
+    `  ${[...Array(9).keys()].map((i) => `(void)w${i};`).join(' ')}`,
+    `  for (oy = 0; oy < ${g.outHeight}; oy++) {`,
+    `    const int iy = oy * ${g.stride} - 1;`,
+    `    const float *r0 = iy >= 0 ? xp + iy * ${g.width} : ${zero};`,
+    `    const float *r1 = iy + 1 < ${g.height} ? xp + (iy + 1) * ${g.width} : ${zero};`,
+    `    const float *r2 = iy + 2 < ${g.height} ? xp + (iy + 2) * ${g.width} : ${zero};`,
+    `    float *o = yp + oy * ${g.outWidth};`,
+    indent(interior, 2),
+    ...edges.map((ox) => `    ${edgeColumn(g, ox, relu)}`),
+    `  }`,
+    `}`,
+  ].join('\n');
+}
+
+export function emitDepthwise(ctx: KernelContext, node: Node, fn: string): Kernel {
+  const op = node.op as OpOf<'conv2d'>;
+  const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
+  const [, , outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
+  const g: PlaneGeometry = { height, width, outHeight, outWidth, stride: op.stride[0] };
+  const relu = op.activation === 'relu';
+  const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
+  const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
+  const wOff = ctx.weights.add(constData(ctx, node.inputs[1], node, 'weight')!);
+  const bOff = ctx.weights.add(constData(ctx, node.inputs[2], node, 'bias') ?? new Float32Array(channels));
+  const zero = ctx.zeroRow(width);
+  const helper = `${ctx.prefix}_dw3x3_${height}x${width}_s${g.stride}${relu ? '_relu' : ''}`;
+  ctx.helper(helper, () => planeHelper(ctx, helper, g, relu, zero));
+  const body = [
+    `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
+    `const float *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
+    `int n, c;`,
+    `for (n = 0; n < ${batch}; n++)`,
+    `  for (c = 0; c < ${channels}; c++)`,
+    `    ${helper}(x + n * ${input.batchStride} + ${input.at('c')}, y + n * ${output.batchStride} + ${output.at('c')}, wt + c * 9, bias[c]);`,
+  ];
+  const summary = `depthwise conv 3x3 s${g.stride} ${channels}ch ${height}x${width}->${outHeight}x${outWidth}${relu ? ' +relu' : ''}`;
+  return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+}

@@ -1,0 +1,86 @@
+// Pooling: max/average windows and the global average pool.
+// Max pool clamps out-of-range taps onto the nearest valid row/column: max is idempotent, so repeating a
+// valid element gives the same result as skipping the padded one, and the loops need no branches.
+
+import type { Node, OpOf } from '../../../compiler/ir/types.ts';
+import { placementAddressing } from '../operands.ts';
+import { indent } from './conv1x1.ts';
+import type { Kernel, KernelContext } from './context.ts';
+import { floatLiteral, originComment, placementOf, shapeOf } from './context.ts';
+
+function wrap(node: Node, summary: string, fn: string, body: string[]): Kernel {
+  return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+}
+
+export function emitPool(ctx: KernelContext, node: Node, fn: string): Kernel {
+  const op = node.op as OpOf<'maxPool'> | OpOf<'avgPool'>;
+  const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
+  const [, , outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
+  const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
+  const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
+  const [kh, kw] = op.kernel;
+  const [sh, sw] = op.stride;
+  const [pt, pl, pb, pr] = op.pads;
+  const isMax = op.kind === 'maxPool';
+  const inner = isMax
+    ? [
+        `float v = xp[(iy0 < 0 ? 0 : iy0) * ${width} + (ix0 < 0 ? 0 : ix0)];`,
+        `for (ky = 0; ky < ${kh}; ky++) {`,
+        `  const int iy = iy0 + ky < 0 ? 0 : iy0 + ky >= ${height} ? ${height - 1} : iy0 + ky;`,
+        `  for (kx = 0; kx < ${kw}; kx++) {`,
+        `    const int ix = ix0 + kx < 0 ? 0 : ix0 + kx >= ${width} ? ${width - 1} : ix0 + kx;`,
+        `    const float e = xp[iy * ${width} + ix];`,
+        `    v = e > v ? e : v;`,
+        `  }`,
+        `}`,
+        `yp[oy * ${outWidth} + ox] = v;`,
+      ]
+    : [
+        // ONNX AveragePool: count_include_pad counts taps inside the padded extent, otherwise only real pixels.
+        `float s = 0.0f;`,
+        `int count = 0;`,
+        `for (ky = 0; ky < ${kh}; ky++) {`,
+        `  for (kx = 0; kx < ${kw}; kx++) {`,
+        `    const int iy = iy0 + ky, ix = ix0 + kx;`,
+        `    if (iy >= 0 && iy < ${height} && ix >= 0 && ix < ${width}) { s += xp[iy * ${width} + ix]; count++; }`,
+        (op as OpOf<'avgPool'>).countIncludePad ? `    else if (iy < ${height + pb} && ix < ${width + pr}) count++;` : '',
+        `  }`,
+        `}`,
+        `yp[oy * ${outWidth} + ox] = count ? s / (float)count : 0.0f;`,
+      ].filter(Boolean);
+  const body = [
+    `int n, c, oy, ox, ky, kx;`,
+    `for (n = 0; n < ${batch}; n++) {`,
+    `  for (c = 0; c < ${channels}; c++) {`,
+    `    const float *restrict xp = x + n * ${input.batchStride} + ${input.at('c')};`,
+    `    float *restrict yp = y + n * ${output.batchStride} + ${output.at('c')};`,
+    `    for (oy = 0; oy < ${outHeight}; oy++) {`,
+    `      for (ox = 0; ox < ${outWidth}; ox++) {`,
+    `        const int iy0 = oy * ${sh} - ${pt}, ix0 = ox * ${sw} - ${pl};`,
+    ...inner.map((l) => '        ' + l),
+    `      }`,
+    `    }`,
+    `  }`,
+    `}`,
+  ];
+  return wrap(node, `${op.kind} ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width}->${outHeight}x${outWidth}`, fn, body);
+}
+
+export function emitGlobalAvgPool(ctx: KernelContext, node: Node, fn: string): Kernel {
+  const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
+  const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
+  const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
+  const plane = height * width;
+  const body = [
+    `int n, c, p;`,
+    `for (n = 0; n < ${batch}; n++) {`,
+    `  for (c = 0; c < ${channels}; c++) {`,
+    `    const float *restrict xp = x + n * ${input.batchStride} + ${input.at('c')};`,
+    `    float s = 0.0f;`,
+    `    for (p = 0; p < ${plane}; p++) s += xp[p];`,
+    `    y[n * ${output.batchStride} + ${output.at("c")}] = s / ${floatLiteral(plane)};`,
+    `  }`,
+    `}`,
+  ];
+  return wrap(node, `globalAvgPool ${channels}ch ${height}x${width}`, fn, body);
+}

@@ -1,0 +1,44 @@
+// Which kernel emitter handles a node. View nodes never get here: the memory plan already made them free.
+
+import { CompileError } from '../../../compiler/ir/errors.ts';
+import type { Node } from '../../../compiler/ir/types.ts';
+import { isViewNode } from '../../../compiler/plan/views.ts';
+import { commentText } from '../names.ts';
+import { emitClassifier } from './classifier.ts';
+import type { Kernel, KernelContext } from './context.ts';
+import { shapeOf } from './context.ts';
+import { emitConv1x1, isConv1x1 } from './conv1x1.ts';
+import { emitMovementCopy, emitRelu } from './copy.ts';
+import { emitDepthwise, isDepthwise3x3 } from './depthwise.ts';
+import { emitGenericConv } from './generic-conv.ts';
+import { emitGlobalAvgPool, emitPool } from './pool.ts';
+
+/** One kernel per output for most nodes; `fnFor(i)` names the function for output i. */
+export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: number) => string): Kernel[] {
+  const op = node.op;
+  const fn = fnFor(0);
+  switch (op.kind) {
+    case 'conv2d': {
+      const inChannels = shapeOf(ctx, node.inputs[0])[1];
+      const outChannels = shapeOf(ctx, node.outputs[0])[1];
+      if (isConv1x1(op)) return [emitConv1x1(ctx, node, fn)];
+      if (isDepthwise3x3(op, inChannels, outChannels)) return [emitDepthwise(ctx, node, fn)];
+      return [emitGenericConv(ctx, node, fn)];
+    }
+    case 'maxPool':
+    case 'avgPool':
+      return [emitPool(ctx, node, fn)];
+    case 'globalAvgPool':
+      return [emitGlobalAvgPool(ctx, node, fn)];
+    case 'gemm':
+    case 'matMul':
+      return [emitClassifier(ctx, node, fn)];
+    case 'relu':
+      return [emitRelu(ctx, node, fn)];
+    default:
+      if (isViewNode(ctx.graph, node)) return node.outputs.map((_, i) => emitMovementCopy(ctx, node, fnFor(i), i));
+      throw new CompileError(`C target: no kernel for ${op.kind} (run the compiler pipeline first: it folds batchNorm, fuses relu and turns channel moves into views)`, {
+        node: commentText(node.origin),
+      });
+  }
+}

@@ -1,0 +1,67 @@
+// How a kernel addresses the planes of one operand. The memory plan gives every channel its own plane offset;
+// when the offsets form an arithmetic sequence the kernel computes them (`base + c * step`), otherwise it reads
+// a `static const` table. Channel-routed operands (after split/concat/shuffle) are read in place either way.
+
+import type { Placement } from '../../compiler/plan/types.ts';
+
+export class OffsetTables {
+  private readonly byKey = new Map<string, string>();
+  private readonly decls: string[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  /** Name of a table holding `offsets` (identical tables are shared). */
+  table(offsets: readonly number[]): string {
+    const key = offsets.join(',');
+    let name = this.byKey.get(key);
+    if (!name) {
+      name = `${this.prefix}_offsets_${this.byKey.size}`;
+      this.byKey.set(key, name);
+      const type = Math.max(...offsets) < 2 ** 31 ? 'int32_t' : 'int64_t';
+      const rows: string[] = [];
+      for (let i = 0; i < offsets.length; i += 16) rows.push('  ' + offsets.slice(i, i + 16).join(', '));
+      this.decls.push(`static const ${type} ${name}[${offsets.length}] = {\n${rows.join(',\n')}\n};`);
+    }
+    return name;
+  }
+
+  declarations(): string[] {
+    return this.decls;
+  }
+}
+
+export interface ChannelAddressing {
+  /** C expression for the float offset of channel `index` (a C expression) in batch item 0. */
+  at(index: string): string;
+  readonly batchStride: number;
+  readonly affine: boolean;
+}
+
+/** If offsets[c] = base + c * step for every c, returns [base, step]. */
+export function affineForm(offsets: readonly number[]): [number, number] | undefined {
+  if (offsets.length === 0) return undefined;
+  const base = offsets[0];
+  const step = offsets.length > 1 ? offsets[1] - base : 0;
+  for (let c = 0; c < offsets.length; c++) if (offsets[c] !== base + c * step) return undefined;
+  return [base, step];
+}
+
+export function addressing(offsets: readonly number[], batchStride: number, tables: OffsetTables): ChannelAddressing {
+  const affine = affineForm(offsets);
+  if (affine) {
+    const [base, step] = affine;
+    const scaled = (i: string) => (step === 0 ? '0' : step === 1 ? `(${i})` : `(${i}) * ${step}`);
+    return { at: (i) => (base === 0 ? scaled(i) : `${base} + ${scaled(i)}`), batchStride, affine: true };
+  }
+  const name = tables.table(offsets);
+  return { at: (i) => `${name}[${i}]`, batchStride, affine: false };
+}
+
+export function placementAddressing(p: Placement, tables: OffsetTables): ChannelAddressing {
+  return addressing(p.channelOffsets, p.batchStride, tables);
+}
+
+/** The C pointer a buffer name stands for inside `<name>_run_with_arena`. */
+export function bufferPointer(buffer: Placement['buffer']): string {
+  return buffer === 'arena' ? 'arena_f' : buffer;
+}
