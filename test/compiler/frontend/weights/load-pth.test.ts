@@ -6,6 +6,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { CompileError } from '../../../../compiler/ir/errors.ts';
 import { loadPth } from '../../../../compiler/frontend/weights/load-pth.ts';
 import { loadWeights } from '../../../../compiler/frontend/weights/load-weights.ts';
+import { crc32 } from '../../../../compiler/frontend/weights/zip-reader.ts';
+import { makeZip, tensorDictPickle } from './hand-made.ts';
 
 const DATA = 'test/compiler/frontend/weights/data';
 const expected = JSON.parse(readFileSync(`${DATA}/expected.json`, 'utf8')) as Record<string, { shape: number[]; data: number[] }>;
@@ -23,6 +25,15 @@ function errorOf(f: () => unknown): string {
 }
 
 const load = (path: string) => loadWeights(readFileSync(path), path);
+
+/** A torch-style archive around a hand-assembled pickle and one float32 storage holding 0, 1, 2, ... */
+function handArchive(pickle: Uint8Array, storageFloats: number): Uint8Array {
+  const storage = new Uint8Array(new Float32Array(Array.from({ length: storageFloats }, (_, i) => i)).buffer);
+  return makeZip([
+    { name: 'hand/data.pkl', data: pickle, crc: crc32(pickle) },
+    { name: 'hand/data/0', data: storage, crc: crc32(storage) },
+  ]);
+}
 
 describe('loading .pth (torch.save zip)', () => {
   it('reads strided views, offsets, shared storages, nn.Parameter, float16 and bfloat16 as PyTorch does', () => {
@@ -68,6 +79,19 @@ describe('loading .pth (torch.save zip)', () => {
     expect(errorOf(() => load('fixtures/bad/truncated.pth'))).to.contain('truncated');
     expect(errorOf(() => loadWeights(new TextEncoder().encode('GIF89a not weights'), 'w.pth'))).to.contain('wrong magic');
     expect(errorOf(() => load('fixtures/bad/storage_too_small.pth'))).to.contain("storage '168' holds 4608 bytes").and.contain('9216 bytes');
+  });
+
+  it('reads a hand-assembled archive: a [2, 2] view at offset 1 with strides [1, 2] of storage 0..5', () => {
+    const w = loadPth(handArchive(tensorDictPickle('w', 6, 1, [2, 2], [1, 2]), 6), 'hand.pth');
+    // element [i][j] = storage[1 + i + 2j]
+    expect(w.get('w')).to.deep.equal({ shape: [2, 2], data: Float32Array.from([1, 3, 2, 4]) });
+  });
+
+  it('refuses absurd dimensions, views past their storage and storages whose size disagrees with the pickle', () => {
+    expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 4, 0, [2 ** 20, 2 ** 20], [2 ** 20, 1]), 4), 'hand.pth'))).to.contain("'w' has absurd dimensions");
+    expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 4, 0, [2 ** 30], [1]), 4), 'hand.pth'))).to.contain('tensor size must be an integer');
+    expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 6, 1, [2, 3], [3, 1]), 6), 'hand.pth'))).to.contain('reaches past its storage of 6 elements');
+    expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 8, 0, [2], [1]), 6), 'hand.pth'))).to.contain('holds 24 bytes, the pickle says 8 f32 elements');
   });
 
   it('refuses an archive whose bytes were altered behind a valid zip index', () => {

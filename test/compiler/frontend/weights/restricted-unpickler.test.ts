@@ -5,14 +5,9 @@ import { expect } from 'chai';
 import { CompileError } from '../../../../compiler/ir/errors.ts';
 import type { PickleGlobal, PickleValue } from '../../../../compiler/frontend/weights/restricted-unpickler.ts';
 import { unpickle } from '../../../../compiler/frontend/weights/restricted-unpickler.ts';
+import { op, u32 } from './hand-made.ts';
 
-const text = (s: string): number[] => [...new TextEncoder().encode(s)];
-const u32 = (n: number): number[] => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
-const binunicode = (s: string): number[] => [0x58, ...u32(text(s).length), ...text(s)];
-const shortUnicode = (s: string): number[] => [0x8c, text(s).length, ...text(s)];
-const globalOp = (module: string, name: string): number[] => [0x63, ...text(`${module}\n${name}\n`)];
-const PROTO2 = [0x80, 2];
-const STOP = 0x2e;
+const { PROTO2, STOP, binunicode, shortUnicode, global: globalOp } = op;
 
 function run(bytes: number[], globals: PickleGlobal[] = []): PickleValue {
   return unpickle(Uint8Array.from(bytes), { globals: new Map(globals.map((g) => [g.name, g])) });

@@ -4,44 +4,15 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { crc32, readZip } from '../../../../compiler/frontend/weights/zip-reader.ts';
+import type { HandEntry } from './hand-made.ts';
+import { makeZip as makeZipWithCrc } from './hand-made.ts';
 
 const PAYLOAD = new TextEncoder().encode('123456789');
 /** The CRC-32 check value of "123456789" from the CRC catalogue. */
 const PAYLOAD_CRC = 0xcbf43926;
 
-interface HandEntry {
-  name: string;
-  data: Uint8Array;
-  method?: number;
-  size?: number;
-  crc?: number;
-  flags?: number;
-}
-
-/** A minimal zip: local header + data per entry, central directory, end record. */
-function makeZip(entries: HandEntry[]): Uint8Array {
-  const parts: number[] = [];
-  const central: number[] = [];
-  const u16 = (a: number[], n: number) => a.push(n & 0xff, (n >> 8) & 0xff);
-  const u32 = (a: number[], n: number) => a.push(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
-  for (const e of entries) {
-    const name = [...new TextEncoder().encode(e.name)];
-    const offset = parts.length;
-    const size = e.size ?? e.data.length;
-    u32(parts, 0x04034b50); u16(parts, 20); u16(parts, e.flags ?? 0); u16(parts, e.method ?? 0); u32(parts, 0);
-    u32(parts, e.crc ?? PAYLOAD_CRC); u32(parts, e.data.length); u32(parts, size); u16(parts, name.length); u16(parts, 0);
-    parts.push(...name, ...e.data);
-    u32(central, 0x02014b50); u16(central, 20); u16(central, 20); u16(central, e.flags ?? 0); u16(central, e.method ?? 0); u32(central, 0);
-    u32(central, e.crc ?? PAYLOAD_CRC); u32(central, e.data.length); u32(central, size); u16(central, name.length); u16(central, 0); u16(central, 0);
-    u16(central, 0); u16(central, 0); u32(central, 0); u32(central, offset);
-    central.push(...name);
-  }
-  const dirOffset = parts.length;
-  parts.push(...central);
-  u32(parts, 0x06054b50); u16(parts, 0); u16(parts, 0); u16(parts, entries.length); u16(parts, entries.length);
-  u32(parts, central.length); u32(parts, dirOffset); u16(parts, 0);
-  return Uint8Array.from(parts);
-}
+/** Entries default to PAYLOAD's catalogue CRC. */
+const makeZip = (entries: (Omit<HandEntry, 'crc'> & { crc?: number })[]) => makeZipWithCrc(entries.map((e) => ({ crc: PAYLOAD_CRC, ...e })));
 
 function errorOf(f: () => unknown): string {
   try {
@@ -72,12 +43,13 @@ describe('zip reader', () => {
   });
 
   it('refuses encrypted entries, unknown methods, bad CRCs and lying deflate sizes, one line each', () => {
-    const cases: [HandEntry, string][] = [
+    const cases: [Omit<HandEntry, 'crc'> & { crc?: number }, string][] = [
       [{ name: 'e', data: PAYLOAD, flags: 1 }, 'encrypted'],
       [{ name: 'm', data: PAYLOAD, method: 12 }, 'compression method 12'],
       [{ name: 'c', data: PAYLOAD, crc: 1234 }, 'CRC'],
       [{ name: 'd', data: deflateRawSync(PAYLOAD), method: 8, size: 5 }, 'inflate'],
       [{ name: 'big', data: PAYLOAD, method: 8, size: 2 ** 31 }, 'more than'],
+      [{ name: 'z64', data: PAYLOAD, size: 0xffffffff }, 'zip64'],
     ];
     for (const [entry, reason] of cases) {
       const message = errorOf(() => readZip(makeZip([entry]), 'bad.zip'));
