@@ -25,6 +25,10 @@ export function checkWeights(weights: WeightMap, layout: readonly ParamSlot[], f
   if (missing.length) parts.push(`missing ${missing.length} key(s): ${list(missing)}`);
   if (wrongShape.length) parts.push(`wrong shape for ${wrongShape.length} key(s): ${list(wrongShape)}`);
   if (extra.length) parts.push(`unexpected ${extra.length} key(s): ${list(extra)}`);
+  const unexpected = [...weights.keys()].filter((k) => !expected.has(k));
+  if (missing.length && unexpected.length && unexpected.every((k) => k.startsWith('module.'))) {
+    parts.push("the keys carry a 'module.' prefix (saved from nn.DataParallel?); save model.module.state_dict() instead");
+  }
   if (parts.length) throw new CompileError(`weights do not match the spec: ${parts.join('; ')}`, { file });
 }
 

@@ -18,7 +18,7 @@ export const SPEC_LIMITS = {
 const FIELDS = ['arch', 'stages_repeats', 'stages_out_channels', 'num_classes', 'input_shape'];
 
 export function validateSpec(raw: unknown, file: string, inputShapeOverride?: readonly number[]): ShuffleNetSpec {
-  const fail = (reason: string): never => {
+  const fail: (reason: string) => never = (reason) => {
     throw new CompileError(reason, { file });
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('spec must be a JSON object');

@@ -97,6 +97,12 @@ describe('spec import', () => {
     expect(message).to.contain("unexpected 1 key(s): 'extra_head.weight'");
   });
 
+  it('points at the nn.DataParallel prefix when every key carries it', () => {
+    const file = 'fixtures/weights/tiny/state_dict.pth';
+    const prefixed = new Map([...loadWeights(readFileSync(file), file)].map(([k, t]) => [`module.${k}`, t]));
+    expect(() => importSpec(TINY_SPEC, { file: 'spec.json', weights: prefixed })).to.throw(CompileError, "'module.' prefix");
+  });
+
   it('refuses x0.5 weights for a x1.0 spec, summarising the many shape mismatches', () => {
     const file = 'fixtures/weights/x0_5/state_dict.pth';
     const weights = loadWeights(readFileSync(file), file);
