@@ -15,7 +15,7 @@ import type { Tensor } from '../interpreter/tensor.ts';
 export function channelSelection(t: Tensor, shape: readonly number[]): number[] | undefined {
   const [n, c, h, w] = shape;
   const out = t.type.shape;
-  if (out.length !== 4 || out[0] !== n || out[2] !== h || out[3] !== w) return undefined;
+  if (out.length !== 4 || out[0] !== n || out[1] === 0 || out[2] !== h || out[3] !== w) return undefined;
   const plane = h * w;
   const channels = out[1];
   const pick: number[] = [];
@@ -50,8 +50,9 @@ export interface SelectionPlan {
   readonly pieces: readonly number[];
   /** Indices (into the planned selections) of the selections this plan computes. */
   readonly members: readonly number[];
-  /** Per member, the pieces to concatenate in order (one entry: the piece itself). */
-  readonly parts: readonly (readonly number[])[];
+  /** Per member, the pieces to concatenate in order (one entry: the piece itself), or 'all': the whole
+   * (shuffled) value, unsplit. */
+  readonly parts: readonly (readonly number[] | 'all')[];
 }
 
 /** Split `pick` into maximal runs of channels that sit next to each other in the order given by `position`. */
@@ -66,23 +67,27 @@ function runsIn(position: readonly number[], pick: readonly number[]): [number, 
   return runs;
 }
 
+/** The pieces and concats computing the `members` of `picks` from channelShuffle(groups), and what they cost. */
 function planFor(channels: number, groups: number, picks: readonly (readonly number[])[], members: readonly number[]): { plan: SelectionPlan; cost: number } {
   const order = groups === 1 ? [...Array(channels).keys()] : shuffleOrder(channels, groups);
   const position = new Array<number>(channels);
   order.forEach((ch, i) => (position[ch] = i));
   const runs = members.map((m) => runsIn(position, picks[m]));
+  const isAll = (rs: [number, number][]) => rs.length === 1 && rs[0][0] === 0 && rs[0][1] === channels;
   const cuts = new Set<number>([0, channels]);
-  for (const r of runs.flat()) cuts.add(r[0]).add(r[1]);
+  for (const r of runs.filter((rs) => !isAll(rs)).flat()) cuts.add(r[0]).add(r[1]);
   const bounds = [...cuts].sort((a, b) => a - b);
   const pieces = bounds.slice(1).map((end, i) => end - bounds[i]);
   const pieceAt = new Map(bounds.map((b, i) => [b, i]));
-  const parts = runs.map((rs) => rs.flatMap(([from, to]) => {
+  /** The pieces covering channels [from, to) of the ordered value. */
+  const piecesIn = ([from, to]: [number, number]): number[] => {
     const ids: number[] = [];
     for (let i = pieceAt.get(from)!; bounds[i] < to; i++) ids.push(i);
     return ids;
-  }));
+  };
+  const parts = runs.map((rs) => (isAll(rs) ? ('all' as const) : rs.flatMap(piecesIn)));
   // Cost in emitted nodes and operands: a shuffle, the split's outputs, each concat's inputs.
-  const cost = (groups > 1 ? 1 : 0) + (pieces.length > 1 ? pieces.length : 0) + parts.reduce((s, p) => s + (p.length > 1 ? p.length : 0), 0);
+  const cost = (groups > 1 ? 1 : 0) + (pieces.length > 1 ? pieces.length : 0) + parts.reduce((s, p) => s + (p !== 'all' && p.length > 1 ? p.length : 0), 0);
   return { plan: { groups, pieces, members, parts }, cost };
 }
 

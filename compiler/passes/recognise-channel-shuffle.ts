@@ -115,7 +115,8 @@ function emitReplacement(rw: Rewriter, r: Replacement, origin: string): void {
     const shuffled = plan.groups > 1 ? rw.emit({ kind: 'channelShuffle', groups: plan.groups }, [r.root], origin)[0] : r.root;
     const pieces = plan.pieces.length > 1 ? rw.emit({ kind: 'split', axis: 1, sizes: plan.pieces }, [shuffled], origin) : [shuffled];
     plan.members.forEach((m, k) => {
-      const parts = plan.parts[k].map((p) => pieces[p]);
+      const wanted = plan.parts[k];
+      const parts = wanted === 'all' ? [shuffled] : wanted.map((p) => pieces[p]);
       const value = parts.length === 1 ? parts[0] : rw.emit({ kind: 'concat', axis: 1 }, parts, origin)[0];
       if (!rw.alias(r.values[m], value)) throw new CompileError('internal: channel selection result could not be rerouted', { node: origin });
     });
