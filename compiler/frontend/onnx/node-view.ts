@@ -36,13 +36,9 @@ export class NodeView {
     this.outputNames = proto.output ?? [];
   }
 
+  /** The model's default-domain opset, for ops whose form changed between versions. */
   get opset(): number {
     return this.ctx.opset;
-  }
-
-  /** Number of inputs given, counting trailing optional ones only when present. */
-  get inputCount(): number {
-    return this.inputNames.length;
   }
 
   /** Whether optional input i is present (ONNX leaves an empty name for skipped optionals). */
