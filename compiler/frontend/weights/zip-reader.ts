@@ -11,7 +11,7 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_SIZE = 22;
 const MAX_COMMENT = 0xffff;
-/** Bigger than any real ShuffleNetV2 tensor by far; keeps a forged size from allocating gigabytes. */
+/** Far above a ShuffleNetV2 x2.0 checkpoint (~30 MB); keeps forged sizes from allocating gigabytes. */
 const MAX_INFLATED_BYTES = 1 << 30;
 
 export interface ZipEntry {
@@ -39,6 +39,8 @@ export function readZip(bytes: Uint8Array, file: string): Map<string, ZipEntry> 
 
   const entries = new Map<string, ZipEntry>();
   let p = dirOffset;
+  // Entries may share deflated bytes; cap the total so overlapping entries cannot multiply one bomb.
+  let inflatedTotal = 0;
   for (let i = 0; i < totalEntries; i++) {
     if (p + 46 > dirOffset + dirSize || view.getUint32(p, true) !== CENTRAL_SIGNATURE) fail(`zip central directory entry ${i} is damaged`);
     const flags = view.getUint16(p + 8, true);
@@ -62,7 +64,8 @@ export function readZip(bytes: Uint8Array, file: string): Map<string, ZipEntry> 
     const dataStart = localDataStart(view, localOffset, nameLength, () => fail(`${where}: local header at ${localOffset} is missing or damaged; truncated?`));
     if (dataStart + packedSize > dirOffset) fail(`${where} (${packedSize} bytes at ${dataStart}) runs past the end of the data; truncated?`);
     const packed = bytes.subarray(dataStart, dataStart + packedSize);
-    const data = method === 0 ? packed : inflate(packed, size, where, fail);
+    if (method === 8) inflatedTotal += size;
+    const data = method === 0 ? packed : inflate(packed, size, inflatedTotal, where, fail);
     if (method === 0 && packedSize !== size) fail(`${where} is stored but its sizes differ (${packedSize} vs ${size})`);
     if (crc32(data) !== crc) fail(`${where} fails its CRC check; the file is corrupt`);
     entries.set(name, { name, data });
@@ -71,8 +74,8 @@ export function readZip(bytes: Uint8Array, file: string): Map<string, ZipEntry> 
   return entries;
 }
 
-function inflate(packed: Uint8Array, size: number, where: string, fail: (reason: string) => never): Uint8Array {
-  if (size > MAX_INFLATED_BYTES) fail(`${where} claims ${size} bytes uncompressed, more than the ${MAX_INFLATED_BYTES} allowed`);
+function inflate(packed: Uint8Array, size: number, runningTotal: number, where: string, fail: (reason: string) => never): Uint8Array {
+  if (runningTotal > MAX_INFLATED_BYTES) fail(`${where} claims ${size} bytes uncompressed, more than the ${MAX_INFLATED_BYTES} allowed in total`);
   let data: Uint8Array;
   try {
     data = inflateRawSync(packed, { maxOutputLength: Math.max(size, 1) });
