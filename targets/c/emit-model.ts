@@ -94,7 +94,7 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
   const calls: string[] = [];
   for (const node of graph.nodes) {
     if (plan.viewNodes.has(node.id)) {
-      calls.push(`  ${originComment(node, `${node.op.kind}: view, no code`)}`);
+      calls.push(`  ${originComment(node, `${node.op.kind}: a view - no code`)}`);
       continue;
     }
     const fnFor = (i: number) => `${name}_k${node.id}${node.outputs.length > 1 ? `_${i}` : ''}`;
