@@ -5,12 +5,13 @@ import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.ts';
+import { compileCommand } from './commands/compile.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
 import { reportError, UsageError } from './report-error.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand];
+const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand, compileCommand];
 
 /** Marks an error thrown by a command's own work, as opposed to yargs rejecting the command line. */
 class CommandFailure {

@@ -24,6 +24,9 @@ interface RunnerEntry {
 
 const RUNNERS: Readonly<Record<string, RunnerEntry>> = {
   reference: { description: 'the reference interpreter (plain TypeScript, fp32)', load: () => import('./runners/reference.ts').then((m) => m.referenceRunner) },
+  c: { description: 'emitted C built with the system compiler (cached native harness)', load: () => import('./runners/compiled.ts').then((m) => m.compiledRunner('c')) },
+  neon: { description: 'emitted NEON C (aarch64; cross-built and run under qemu-aarch64 on other hosts)', load: () => import('./runners/compiled.ts').then((m) => m.compiledRunner('neon')) },
+  wasm: { description: 'emitted C built to WebAssembly with clang, run in Node', load: () => import('./runners/compiled.ts').then((m) => m.compiledRunner('wasm')) },
   wgsl: { description: 'WGSL compute shaders on WebGPU in Node (Dawn: a GPU, or OpenGL ES on Mesa)', load: () => import('./runners/wgsl.ts').then((m) => m.wgslRunner) },
 };
 

@@ -5,7 +5,7 @@
 import type { Model } from './model-api.ts';
 import { checkInput, elementCount } from './model-api.ts';
 
-export type WasmSource = BufferSource | URL | string;
+export type WasmSource = ArrayBuffer | Uint8Array | URL | string;
 
 export interface WasmModelOptions {
   readonly name: string;
@@ -15,7 +15,7 @@ export interface WasmModelOptions {
 }
 
 /** Bytes of a module given inline, as a file: URL (Node) or any URL fetch() can read. */
-export async function loadWasmBytes(source: WasmSource): Promise<BufferSource> {
+export async function loadWasmBytes(source: WasmSource): Promise<ArrayBuffer | Uint8Array> {
   if (typeof source !== 'string' && !(source instanceof URL)) return source;
   const url = source instanceof URL ? source : new URL(source, typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href);
   if (url.protocol === 'file:') {
@@ -28,7 +28,7 @@ export async function loadWasmBytes(source: WasmSource): Promise<BufferSource> {
 }
 
 export async function createWasmModel(opts: WasmModelOptions): Promise<Model> {
-  const { instance } = await WebAssembly.instantiate(await loadWasmBytes(opts.wasm), {});
+  const { instance } = await WebAssembly.instantiate((await loadWasmBytes(opts.wasm)) as BufferSource, {});
   const exports = instance.exports as Record<string, unknown>;
   const fn = (suffix: string) => {
     const f = exports[`${opts.name}_${suffix}`];
