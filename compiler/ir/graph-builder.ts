@@ -54,7 +54,8 @@ export class GraphBuilder {
     }
     const outputs = types.map((t, i) => this.addValue(outputNames?.[i] ?? `${origin}:${i}`, t));
     this.nodes.push({ id: this.nextNodeId++, op, inputs: [...inputs], outputs, origin });
-    return outputs;
+    // A copy: callers often push into the returned list, which must not change the node.
+    return [...outputs];
   }
 
   /** Adds a node writing into already-existing output values (a pass keeping ids stable). Types are re-checked by the verifier. */
