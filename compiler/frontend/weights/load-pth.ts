@@ -5,7 +5,7 @@ import { CompileError, quoteName } from '../../ir/errors.ts';
 import { unpickle } from './restricted-unpickler.ts';
 import type { PickleDict, PickleValue } from './restricted-unpickler.ts';
 import { DTYPE_BYTES, isFloatWeightType, lastIndexOfView, readTensor } from './tensor-data.ts';
-import type { TensorRef } from './torch-pickle-globals.ts';
+import type { StorageRef, TensorRef } from './torch-pickle-globals.ts';
 import { asTensorRef, torchPersistentLoad, torchPickleGlobals } from './torch-pickle-globals.ts';
 import type { WeightMap } from './weight-map.ts';
 import { WEIGHT_LIMITS } from './weight-map.ts';
@@ -19,16 +19,10 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-/** A pickle's first byte is PROTO (0x80); torch's pre-1.6 format is a bare pickle stream. */
-export function isLegacyTorchPickle(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
-}
-
 export function loadPth(bytes: Uint8Array, file: string): WeightMap {
   const fail: (reason: string) => never = (reason) => {
     throw new CompileError(reason, { file });
   };
-  if (isLegacyTorchPickle(bytes)) fail('legacy torch.save format; re-save with torch.save(..., _use_new_zipfile_serialization=True)');
   if (!isZip(bytes)) fail('not a torch.save zip archive (wrong magic bytes)');
 
   const entries = readZip(bytes, file);
@@ -46,8 +40,17 @@ export function loadPth(bytes: Uint8Array, file: string): WeightMap {
     throw e;
   }
   const littleEndian = readByteOrder(entries.get(`${prefix}byteorder`), fail);
-  const dict = stateDictOf(root, fail);
+  const storageBytes = (ref: StorageRef, name: string): Uint8Array =>
+    entries.get(`${prefix}data/${ref.key}`)?.data ?? fail(`tensor ${quoteName(name)} refers to storage ${quoteName(ref.key)}, which the archive lacks`);
+  return weightsOfStateDict(root, storageBytes, littleEndian, fail);
+}
 
+/**
+ * The float weights of an unpickled state_dict (both torch.save formats): `storageBytes` finds the raw bytes of
+ * the storage a tensor views; every view is bounds-checked against them before it is read.
+ */
+export function weightsOfStateDict(root: PickleValue, storageBytes: (ref: StorageRef, name: string) => Uint8Array, littleEndian: boolean, fail: (reason: string) => never): WeightMap {
+  const dict = stateDictOf(root, fail);
   const weights: WeightMap = new Map();
   for (const [key, value] of dict) {
     if (typeof key !== 'string' || key.length > WEIGHT_LIMITS.maxKeyLength) fail('state_dict keys must be strings of reasonable length');
@@ -59,8 +62,7 @@ export function loadPth(bytes: Uint8Array, file: string): WeightMap {
       if (name.endsWith('num_batches_tracked')) continue;
       fail(`tensor ${quoteName(name)} has dtype ${dtype}; only float32, float16 and bfloat16 weights are supported`);
     }
-    const storage = entries.get(`${prefix}data/${tensor.storage.key}`) ?? fail(`tensor ${quoteName(name)} refers to storage ${quoteName(tensor.storage.key)}, which the archive lacks`);
-    weights.set(name, materialise(name, tensor, storage.data, littleEndian, fail));
+    weights.set(name, materialise(name, tensor, storageBytes(tensor.storage, name), littleEndian, fail));
   }
   return weights;
 }
@@ -74,7 +76,7 @@ function readByteOrder(entry: ZipEntry | undefined, fail: (reason: string) => ne
 
 /** A plain state_dict, or the common {"state_dict": {...}} wrapper of training checkpoints. */
 function stateDictOf(root: PickleValue, fail: (reason: string) => never): PickleDict {
-  if (!(root instanceof Map)) return fail('data.pkl does not hold a dict (expected a state_dict)');
+  if (!(root instanceof Map)) return fail('the pickle does not hold a dict (expected a state_dict)');
   const inner = root.get('state_dict');
   if (inner instanceof Map && ![...root.values()].some((v) => asTensorRef(v))) return inner;
   return root;

@@ -2,7 +2,8 @@
 // and warns once about NaN/Inf values, which are legal but almost always a broken checkpoint.
 
 import { CompileError, quoteName } from '../../ir/errors.ts';
-import { isLegacyTorchPickle, isZip, loadPth } from './load-pth.ts';
+import { isZip, loadPth } from './load-pth.ts';
+import { isLegacyTorchSave, loadLegacyPth } from './load-pth-legacy.ts';
 import { loadSafetensors, looksLikeSafetensors } from './load-safetensors.ts';
 import { nonFiniteKeys } from './tensor-data.ts';
 import type { WeightMap } from './weight-map.ts';
@@ -17,10 +18,11 @@ export interface LoadWeightsOptions {
 export function loadWeights(bytes: Uint8Array, file: string, opts: LoadWeightsOptions = {}): WeightMap {
   const extension = /\.([A-Za-z0-9]+)$/.exec(file)?.[1]?.toLowerCase() ?? '';
   let weights: WeightMap;
-  if (isZip(bytes) || isLegacyTorchPickle(bytes)) weights = loadPth(bytes, file);
+  if (isZip(bytes)) weights = loadPth(bytes, file);
+  else if (isLegacyTorchSave(bytes)) weights = loadLegacyPth(bytes, file);
   else if (extension === 'safetensors' || looksLikeSafetensors(bytes)) weights = loadSafetensors(bytes, file);
-  else if (extension === 'pth' || extension === 'pt' || extension === 'bin') throw new CompileError('not a torch.save zip archive (wrong magic bytes; truncated or not a checkpoint?)', { file });
-  else throw new CompileError('unknown weight file format: expected a torch.save .pth/.pt zip archive or a .safetensors file', { file });
+  else if (extension === 'pth' || extension === 'pt' || extension === 'bin') throw new CompileError('not a torch.save file (neither a zip archive nor the legacy format: wrong magic bytes; truncated or not a checkpoint?)', { file });
+  else throw new CompileError('unknown weight file format: expected a torch.save .pth/.pt file or a .safetensors file', { file });
 
   const bad = nonFiniteKeys(weights);
   if (bad.length) {

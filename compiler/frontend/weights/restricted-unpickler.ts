@@ -50,13 +50,21 @@ export class PickleError extends CompileError {}
 
 /** Parses `bytes` as a pickle under the rules above; any deviation is a CompileError with the byte position. */
 export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue {
+  return unpickleAt(bytes, 0, opts).value;
+}
+
+/**
+ * The same, for one pickle of several written back to back (torch's legacy format): starts at byte `start`, stops
+ * at the first STOP and says where the next one begins. Byte positions in errors count from the buffer's start.
+ */
+export function unpickleAt(bytes: Uint8Array, start: number, opts: UnpickleOptions): { value: PickleValue; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: StackItem[] = [];
   const memo = new Map<number, PickleValue>();
   // Which global built an object, so BUILD can ask that global whether it accepts state.
   const madeBy = new WeakMap<object, PickleGlobal>();
-  let pos = 0;
-  let opPos = 0;
+  let pos = start;
+  let opPos = start;
 
   const fail: (reason: string) => never = (reason) => {
     throw new PickleError(`pickle byte ${opPos}: ${reason}`);
@@ -136,7 +144,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PickleValue 
       case 0x2e: { // STOP
         const result = pop();
         if (stack.length) fail('data left on the stack at STOP');
-        return result;
+        return { value: result, end: pos };
       }
       case 0x28: stack.push(MARK); break; // MARK
       case 0x7d: stack.push(new Map()); break; // EMPTY_DICT

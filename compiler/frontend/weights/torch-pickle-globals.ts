@@ -51,7 +51,7 @@ export function asTensorRef(v: PickleValue): TensorRef | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && v.kind === 'object' && v.type === 'tensor' ? (v.fields as unknown as TensorRef) : undefined;
 }
 
-function asStorageRef(v: PickleValue): StorageRef | undefined {
+export function asStorageRef(v: PickleValue): StorageRef | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && v.kind === 'object' && v.type === 'storage' ? (v.fields as unknown as StorageRef) : undefined;
 }
 
@@ -109,7 +109,11 @@ export function torchPickleGlobals(): Map<string, PickleGlobal> {
 /** BINPERSID payload of torch.save: ('storage', torch.<T>Storage, key, location, numel). */
 export function torchPersistentLoad(pid: PickleValue): PickleValue {
   if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== 'storage') fail('persistent id is not a torch storage record');
-  const [, tag, key, location, numel] = pid;
+  return storageRecord(pid.slice(1));
+}
+
+/** (torch.<T>Storage, key, location, numel): the part of a storage record the zip and legacy formats share. */
+export function storageRecord([tag, key, location, numel]: PickleValue[]): PickleValue {
   if (!isGlobal(tag)) return fail('storage record lacks a storage type');
   const dtype = STORAGE_TYPES[tag.name.replace(/^torch\./, '')] ?? fail(`${tag.name} is not a storage type`);
   if (typeof key !== 'string' || !/^[0-9A-Za-z_.-]{1,64}$/.test(key) || key.includes('..')) fail('storage key must be a short plain name');

@@ -20,6 +20,8 @@ export const op = {
   REDUCE: 0x52,
   BINPERSID: 0x51,
   NEWFALSE: 0x89,
+  NONE: 0x4e,
+  LIST: 0x6c,
   binint1: (n: number) => [0x4b, n],
   binint: (n: number) => [0x4a, ...u32(n >>> 0)],
   binunicode: (s: string) => [0x58, ...u32(text(s).length), ...text(s)],
@@ -27,13 +29,16 @@ export const op = {
   global: (module: string, name: string) => [0x63, ...text(`${module}\n${name}\n`)],
 };
 
-/** Pickle of {key: _rebuild_tensor_v2(storage('0', FloatStorage, numel), offset, size, stride, False, OrderedDict())}. */
-export function tensorDictPickle(key: string, numel: number, offset: number, size: number[], stride: number[]): Uint8Array {
+/**
+ * Pickle of {key: _rebuild_tensor_v2(storage('0', FloatStorage, numel), offset, size, stride, False, OrderedDict())}.
+ * `pidTail` goes at the end of the storage's persistent id tuple (the legacy format adds view_metadata there).
+ */
+export function tensorDictPickle(key: string, numel: number, offset: number, size: number[], stride: number[], pidTail: number[] = []): Uint8Array {
   const tuple = (xs: number[]) => [op.MARK, ...xs.flatMap(op.binint), op.TUPLE];
   return Uint8Array.from([
     ...op.PROTO2, op.EMPTY_DICT, ...op.binunicode(key),
     ...op.global('torch._utils', '_rebuild_tensor_v2'), op.MARK,
-    op.MARK, ...op.binunicode('storage'), ...op.global('torch', 'FloatStorage'), ...op.binunicode('0'), ...op.binunicode('cpu'), ...op.binint(numel), op.TUPLE, op.BINPERSID,
+    op.MARK, ...op.binunicode('storage'), ...op.global('torch', 'FloatStorage'), ...op.binunicode('0'), ...op.binunicode('cpu'), ...op.binint(numel), ...pidTail, op.TUPLE, op.BINPERSID,
     ...op.binint(offset), ...tuple(size), ...tuple(stride), op.NEWFALSE, ...op.global('collections', 'OrderedDict'), op.EMPTY_TUPLE, op.REDUCE,
     op.TUPLE, op.REDUCE, op.SETITEM, op.STOP,
   ]);

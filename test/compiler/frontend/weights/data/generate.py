@@ -2,8 +2,11 @@
 """Small torch.save archives for the loader tests (run by hand: /usr/bin/python3 generate.py; outputs committed).
 
 Each covers a pickle/storage feature the ShuffleNetV2 fixtures do not: views with strides and offsets, storages
-shared by two tensors, nn.Parameter, float16/bfloat16 conversion, pickle protocol 4 framing, a big-endian archive.
-expected.json holds the values PyTorch itself reads back (flattened, row-major) as the golden numbers.
+shared by two tensors, nn.Parameter, float16/bfloat16 conversion, pickle protocol 4 framing, a big-endian archive,
+and the same in torch's legacy (pre-1.6, non-zip) format, plus a legacy nn.Module state_dict (OrderedDict with
+_metadata, int64 num_batches_tracked). expected.json and legacy_module.json hold the values PyTorch itself reads
+back (flattened, row-major) as the golden numbers. The legacy files name storages by memory address, so they
+differ byte-wise from run to run; their contents do not.
 """
 import json
 import zipfile
@@ -40,3 +43,26 @@ with zipfile.ZipFile('protocol4.pth') as src, zipfile.ZipFile('bigendian.pth', '
 expected['a'] = {'shape': [3, 4], 'data': base.flatten().tolist()}
 with open('expected.json', 'w') as f:
     json.dump(expected, f, indent=1)
+
+# Legacy format: the same tensors as views.pth and protocol4.pth, written by torch's own legacy writer.
+legacy = dict(_use_new_zipfile_serialization=False)
+torch.save({k: v for k, v in tensors.items() if k != 'steps'}, 'legacy_views.pth', **legacy)
+torch.save({'a': base, 'b.num_batches_tracked': torch.tensor(3)}, 'legacy_protocol4.pth', pickle_protocol=4, **legacy)
+
+module = torch.nn.Sequential(torch.nn.Conv2d(2, 3, 3), torch.nn.BatchNorm2d(3))
+with torch.no_grad():
+    module[1].running_mean.uniform_(-1, 1)
+    module[1].running_var.uniform_(0.5, 2)
+    module[1].weight.uniform_(-1, 1)
+    module[1].num_batches_tracked += 5
+torch.save(module.state_dict(), 'legacy_module.pth', **legacy)
+
+# The golden numbers are what torch.load reads back from the files just written.
+for file, want in (('legacy_views.pth', {k: v for k, v in expected.items() if k != 'a'}), ('legacy_protocol4.pth', {'a': expected['a']})):
+    got = torch.load(file)
+    assert {k: {'shape': list(v.shape), 'data': v.float().flatten().tolist()} for k, v in got.items() if k != 'b.num_batches_tracked'} == want, file
+loaded = torch.load('legacy_module.pth')
+assert isinstance(loaded, dict) and hasattr(loaded, '_metadata') and loaded['1.num_batches_tracked'].item() == 5
+with open('legacy_module.json', 'w') as f:
+    json.dump({k: {'shape': list(v.shape), 'data': v.float().flatten().tolist()} for k, v in loaded.items()
+               if k != '1.num_batches_tracked'}, f, indent=1)
