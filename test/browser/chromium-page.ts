@@ -1,0 +1,100 @@
+// Serves a compiled WGSL model to headless Debian Chromium (WebGPU on SwiftShader) and calls it from the page.
+// Shared by the browser test and bench/wgsl-latency.ts.
+//
+// The emitted `<name>.ts` is bundled for the page with esbuild; the page is served from http://127.0.0.1 (a
+// secure context: about:blank has no navigator.gpu) on an ephemeral port.
+
+import { build } from 'esbuild';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--enable-unsafe-webgpu', '--headless', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+export interface PageResult {
+  readonly output: number[];
+  readonly dispatches: number;
+  /** Milliseconds per run() after the first, when `repeat` > 0. */
+  readonly times: number[];
+  readonly adapter: string;
+}
+
+/** A page script calling the model: `window.snv2cRun(input, repeat)`. */
+const PAGE_SCRIPT = (name: string) => `
+import { createModel } from './${name}.ts';
+window.snv2cRun = async (input, repeat) => {
+  const model = await createModel();
+  try {
+    const x = Float32Array.from(input);
+    const output = Array.from(await model.run(x));
+    const times = [];
+    for (let i = 0; i < repeat; i++) {
+      const t = performance.now();
+      await model.run(x);
+      times.push(performance.now() - t);
+    }
+    const info = model.device.adapterInfo ?? {};
+    return { output, dispatches: model.dispatchesPerInference, times, adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') };
+  } finally {
+    model.dispose();
+  }
+};
+`;
+
+export interface ServedModel {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Bundles `<dir>/<name>.ts` for the browser and serves it with its weights on 127.0.0.1. */
+export async function serveModel(dir: string, name: string): Promise<ServedModel> {
+  writeFileSync(join(dir, 'page.js'), PAGE_SCRIPT(name));
+  const bundle = await build({ entryPoints: [join(dir, 'page.js')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const files: Record<string, { type: string; body: Uint8Array | string }> = {
+    '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/bundle.js"></script>' },
+    '/bundle.js': { type: 'text/javascript', body: bundle.outputFiles[0].text },
+    [`/${name}.weights.bin`]: { type: 'application/octet-stream', body: readFileSync(join(dir, `${name}.weights.bin`)) },
+  };
+  const server: Server = createServer((req, res) => {
+    const file = files[new URL(req.url ?? '/', 'http://127.0.0.1').pathname];
+    res.writeHead(file ? 200 : 404, { 'content-type': file?.type ?? 'text/plain' });
+    res.end(file?.body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the browser keeps connections alive; close() alone would wait for them
+      }),
+  };
+}
+
+/** Headless Chromium with a fresh profile; XDG dirs kept under `scratch` so nothing lands in $HOME. */
+export async function launchChromium(scratch: string): Promise<BrowserContext> {
+  mkdirSync(scratch, { recursive: true });
+  const profile = mkdtempSync(join(scratch, 'profile-'));
+  const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache') } as Record<string, string>;
+  return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env });
+}
+
+/** Opens the served page and runs the model once (plus `repeat` timed runs). */
+export async function runInPage(context: BrowserContext, url: string, input: Float32Array, repeat = 0): Promise<PageResult> {
+  const page: Page = await context.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => 'snv2cRun' in window);
+    return await page.evaluate(
+      ([x, n]) => (window as unknown as { snv2cRun(x: number[], n: number): Promise<PageResult> }).snv2cRun(x, n),
+      [Array.from(input), repeat] as [number[], number],
+    );
+  } finally {
+    await page.close();
+  }
+}
