@@ -1,8 +1,9 @@
 // Pointwise (1x1, stride 1, ungrouped) convolution with fused bias and ReLU: ShuffleNetV2's main cost.
-// Tiled per output-channel block: each invocation computes OC_BLOCK output channels of one pixel, so every
-// input value it loads feeds OC_BLOCK multiply-adds, and the weights of a block are one vec4 per input channel
-// (laid out [M/4][Cin][4] at compile time). Input channels are read through the routing tables, so a
-// shuffled or split input costs nothing.
+// Register-tiled: each invocation computes an 8-output-channel block for 4 neighbouring pixels, so each
+// input channel costs 4 activation loads and 2 vec4 weight loads for 32 multiply-adds. Weights are laid out
+// [M/8][Cin][8] at compile time so a block's weights for one input channel are contiguous. Input channels are
+// read through the routing tables, so a shuffled or split input costs nothing. The workgroup is shaped to the
+// plane (16x4 on 7x7 planes, 64x1 on large ones) so small late-stage planes still fill it.
 
 import type { Operand } from '../operand-address.ts';
 import { addressFunction } from '../operand-address.ts';
@@ -12,7 +13,10 @@ import type { Kernel, KernelContext } from './kernel.ts';
 import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
 import { entryHeader } from './window.ts';
 
-const OC_BLOCK = 4;
+/** Output channels per invocation (two vec4 accumulators per pixel). */
+const OC_BLOCK = 8;
+/** Neighbouring pixels per invocation. */
+const PIXELS = 4;
 
 export interface Conv1x1Params {
   readonly x: Operand;
@@ -28,6 +32,13 @@ export interface Conv1x1Params {
   readonly relu: boolean;
 }
 
+/** Workgroup [x, y] with x * y = WORKGROUP_SIZE, x no wider than the pixel groups of a plane. */
+function workgroupShape(pixelGroups: number): [number, number] {
+  let x = WORKGROUP_SIZE;
+  while (x > 8 && x / 2 >= pixelGroups) x /= 2;
+  return [x, WORKGROUP_SIZE / x];
+}
+
 export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
   const block = new WeightBlock();
   const blocks = ceilDiv(k.outChannels, OC_BLOCK);
@@ -38,26 +49,46 @@ export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
   }
   const weights = block.add(packed);
   const bias = block.add(Float32Array.from({ length: blocks * OC_BLOCK }, (_, m) => k.bias?.[m] ?? 0));
+  const pixelGroups = ceilDiv(k.plane, PIXELS);
+  const [wx, wy] = workgroupShape(pixelGroups);
   const e = ctx.entry;
+  const relu = (v: string) => (k.relu ? `max(${v}, vec4<f32>(0.0))` : v);
+  // Pixels past the plane end read neighbouring memory (bounds-checked by WebGPU) and are never stored.
   const code =
     addressFunction(`${e}_x`, k.x, block) +
     addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, WORKGROUP_SIZE) +
-    `  let p = g.x;
-  let m0 = g.y * ${u32(OC_BLOCK)};
+    entryHeader(e, [wx, wy]) +
+    `  let p = g.x * ${u32(PIXELS)};
+  let ob = g.y;
   let n = g.z;
-  if (p >= ${u32(k.plane)}) { return; }
-  let b = ${u32(bias)} + m0;
-  var acc = vec4<f32>(w[b], w[b + 1u], w[b + 2u], w[b + 3u]);
+  if (p >= ${u32(k.plane)} || ob >= ${u32(blocks)}) { return; }
+  let b = ${u32(bias)} + ob * ${u32(OC_BLOCK)};
+  let lo = vec4<f32>(w[b], w[b + 1u], w[b + 2u], w[b + 3u]);
+  let hi = vec4<f32>(w[b + 4u], w[b + 5u], w[b + 6u], w[b + 7u]);
+  var lo0 = lo; var lo1 = lo; var lo2 = lo; var lo3 = lo;
+  var hi0 = hi; var hi1 = hi; var hi2 = hi; var hi3 = hi;
+  var i = ${u32(weights)} + ob * ${u32(k.inChannels * OC_BLOCK)};
   for (var c = 0u; c < ${u32(k.inChannels)}; c++) {
-    let v = act[${e}_x(c, n) + p];
-    let i = ${u32(weights)} + (g.y * ${u32(k.inChannels)} + c) * ${u32(OC_BLOCK)};
-    acc += vec4<f32>(w[i], w[i + 1u], w[i + 2u], w[i + 3u]) * v;
+    let a = ${e}_x(c, n) + p;
+    let v0 = act[a]; let v1 = act[a + 1u]; let v2 = act[a + 2u]; let v3 = act[a + 3u];
+    let wl = vec4<f32>(w[i], w[i + 1u], w[i + 2u], w[i + 3u]);
+    let wh = vec4<f32>(w[i + 4u], w[i + 5u], w[i + 6u], w[i + 7u]);
+    lo0 += wl * v0; lo1 += wl * v1; lo2 += wl * v2; lo3 += wl * v3;
+    hi0 += wh * v0; hi1 += wh * v1; hi2 += wh * v2; hi3 += wh * v3;
+    i += ${u32(OC_BLOCK)};
   }
-${k.relu ? '  acc = max(acc, vec4<f32>(0.0));\n' : ''}  for (var j = 0u; j < ${u32(OC_BLOCK)}; j++) {
-    if (m0 + j < ${u32(k.outChannels)}) { act[${e}_y(m0 + j, n) + p] = acc[j]; }
+  let m0 = ob * ${u32(OC_BLOCK)};
+  let outs = array<vec4<f32>, 8>(${relu('lo0')}, ${relu('lo1')}, ${relu('lo2')}, ${relu('lo3')}, ${relu('hi0')}, ${relu('hi1')}, ${relu('hi2')}, ${relu('hi3')});
+  for (var j = 0u; j < ${u32(OC_BLOCK)}; j++) {
+    if (m0 + j < ${u32(k.outChannels)}) {
+      let o = ${e}_y(m0 + j, n) + p;
+      let half = (j / 4u) * 4u;
+      for (var q = 0u; q < ${u32(PIXELS)}; q++) {
+        if (p + q < ${u32(k.plane)}) { act[o + q] = outs[half + q][j % 4u]; }
+      }
+    }
   }
 }
 `;
-  return { kind: 'conv1x1', code, block, workgroups: [ceilDiv(k.plane, WORKGROUP_SIZE), blocks, k.batch] };
+  return { kind: 'conv1x1', code, block, workgroups: [ceilDiv(pixelGroups, wx), ceilDiv(blocks, wy), k.batch] };
 }

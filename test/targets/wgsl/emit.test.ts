@@ -34,9 +34,9 @@ describe('wgsl target: emitted artifacts', () => {
 
     const bin = artifacts[1].contents as Uint8Array;
     const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
-    const floats = Array.from({ length: 12 }, (_, i) => view.getFloat32(i * 4, true));
-    // Weights packed [M/4][Cin][4]: W[0..3][c] for c = 0, then c = 1; then the bias padded to 4.
-    expect(floats).to.deep.equal([1, -1, 0.5, 0, 10, 0, 0.5, 0, 0, 1, 0, 0]);
+    const floats = Array.from({ length: 24 }, (_, i) => view.getFloat32(i * 4, true));
+    // Weights packed [M/8][Cin][8]: W[0..7][c] for c = 0, then c = 1; then the bias padded to 8.
+    expect(floats).to.deep.equal([1, -1, 0.5, 0, 0, 0, 0, 0, 10, 0, 0.5, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
     expect(bin.byteLength % 256).to.equal(0);
 
     const manifest = JSON.parse(artifacts[2].contents as string);

@@ -106,9 +106,10 @@ describe('wgsl kernels on Dawn (GLES, compatibility mode)', () => {
 
   it('direct conv: the 3-channel stem, and a grouped conv with a 3x2 kernel and uneven strides', async () => {
     const n = new Net([1, 3, 11, 9]);
-    const stem = n.conv(n.x, 6, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], act: 'relu' });
-    const grouped = n.conv(stem, 4, { k: [3, 2], stride: [1, 2], pads: [1, 0, 0, 1], groups: 2 });
-    expect(await expectMatchesInterpreter(n.build(grouped))).to.deep.equal(['conv', 'conv']);
+    const stem = n.conv(n.x, 8, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], act: 'relu' }); // blocks of 4 outputs
+    const grouped = n.conv(stem, 4, { k: [3, 2], stride: [1, 2], pads: [1, 0, 0, 1], groups: 2 }); // 2 per group: no blocks
+    const widened = n.conv(grouped, 8, { k: [2, 2], pads: [0, 1, 1, 0], groups: 2, act: 'relu' }); // 4 per group
+    expect(await expectMatchesInterpreter(n.build(widened))).to.deep.equal(['conv', 'conv', 'conv']);
   });
 
   it('pooling: max 3x3/2 pad 1, average with and without counting padding, ceil mode', async () => {
