@@ -55,5 +55,5 @@ export function emitClassifier(ctx: KernelContext, node: Node, fn: string): Kern
     `  for (m = 0; m < ${m}; m++) y[n * ${output.batchStride} + ${output.at('m')}] = acc[m];`,
     `}`,
   ];
-  return { definition: [originComment(node, `${op.kind} ${k}->${m}`), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+  return { definition: [originComment(node, `${op.kind} ${k} to ${m}`), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
 }

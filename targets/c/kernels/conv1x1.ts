@@ -6,14 +6,14 @@
 // routed input is read in place with affine addressing whenever its sorted offsets allow it.
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
-import { addressing } from '../operands.ts';
+import { addressing, affineRuns } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
 import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
 import { portableTile, type TileSpec } from './conv1x1-tile.ts';
 
 export const BLOCK_M = 8;
-export const BLOCK_P = 16;
+export const BLOCK_P = 32;
 
 export function isConv1x1(op: OpOf<'conv2d'>): boolean {
   return op.groups === 1 && op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && op.pads.every((p) => p === 0);
@@ -31,7 +31,9 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
 
   // Visit input channels in plane order; pack weights [block][k][row] in that order.
   const order = [...Array(channels).keys()].sort((a, c) => inPlace.channelOffsets[a] - inPlace.channelOffsets[c]);
-  const input = addressing(order.map((c) => inPlace.channelOffsets[c]), inPlace.batchStride, ctx.tables);
+  const sortedOffsets = order.map((c) => inPlace.channelOffsets[c]);
+  const inputRuns = affineRuns(sortedOffsets);
+  const input = addressing(sortedOffsets, inPlace.batchStride, ctx.tables);
   const output = addressing(outPlace.channelOffsets, outPlace.batchStride, ctx.tables);
   const packed = new Float32Array(outChannels * channels);
   for (let m0 = 0; m0 < outChannels; m0 += BLOCK_M) {
@@ -45,7 +47,7 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   const fullM = Math.floor(outChannels / BLOCK_M) * BLOCK_M;
   const fullP = Math.floor(pixels / BLOCK_P) * BLOCK_P;
   const tile = (rows: number, px: number): string => {
-    const spec: TileSpec = { rows, pixels: px, channels, relu, input, output };
+    const spec: TileSpec = { rows, pixels: px, channels, relu, input, inputRuns, output };
     const portable = portableTile(spec);
     if (!ctx.neon) return portable;
     return `#if defined(__ARM_NEON)\n${neonConv1x1Tile(spec)}\n#else\n${portable}\n#endif`;
@@ -53,7 +55,7 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   const pixelLoops = (rows: number): string[] => [
     `const float *wb = wt + m * ${channels};`,
     ...(fullP > 0 ? [`for (p = 0; p < ${fullP}; p += ${BLOCK_P}) {`, indent(tile(rows, BLOCK_P), 1), `}`] : []),
-    ...(pixels > fullP ? [`p = ${fullP};`, `{`, indent(tile(rows, pixels - fullP), 1), `}`] : []),
+    ...tailTiles(pixels - fullP).map(([at, px]) => [`p = ${fullP + at};`, `{`, indent(tile(rows, px), 1), `}`].join('\n')),
   ];
   const body = [
     `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
@@ -66,10 +68,22 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
     ...(outChannels > fullM ? [`  m = ${fullM};`, `  {`, indent(pixelLoops(outChannels - fullM).join('\n'), 2), `  }`] : []),
     `}`,
   ];
-  const summary = `conv2d 1x1 ${channels}->${outChannels} on ${height}x${width}${relu ? ' +relu' : ''}`;
+  const summary = `conv2d 1x1 ${channels} to ${outChannels} on ${height}x${width}${relu ? ' relu' : ''}`;
   return {
     definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n'),
   };
+}
+
+/** Pixels left after the full tiles: a half tile (16) if it fits, then the rest. Returns [offset, width] pairs. */
+function tailTiles(rest: number): [number, number][] {
+  const tiles: [number, number][] = [];
+  let at = 0;
+  if (rest >= BLOCK_P / 2) {
+    tiles.push([0, BLOCK_P / 2]);
+    at = BLOCK_P / 2;
+  }
+  if (rest > at) tiles.push([at, rest - at]);
+  return tiles;
 }
 
 export function indent(text: string, levels: number): string {

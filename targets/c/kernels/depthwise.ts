@@ -96,6 +96,6 @@ export function emitDepthwise(ctx: KernelContext, node: Node, fn: string): Kerne
     `  for (c = 0; c < ${channels}; c++)`,
     `    ${helper}(x + n * ${input.batchStride} + ${input.at('c')}, y + n * ${output.batchStride} + ${output.at('c')}, wt + c * 9, bias[c]);`,
   ];
-  const summary = `depthwise conv 3x3 s${g.stride} ${channels}ch ${height}x${width}->${outHeight}x${outWidth}${relu ? ' +relu' : ''}`;
+  const summary = `depthwise conv 3x3 s${g.stride} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''}`;
   return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
 }

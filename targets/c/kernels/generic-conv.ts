@@ -65,6 +65,6 @@ export function emitGenericConv(ctx: KernelContext, node: Node, fn: string): Ker
     `  }`,
     `}`,
   ];
-  const summary = `conv2d ${kh}x${kw} s${op.stride.join('x')} g${op.groups} ${channels}->${outChannels} ${height}x${width}->${outHeight}x${outWidth}${relu ? ' +relu' : ''}`;
+  const summary = `conv2d ${kh}x${kw} s${op.stride.join('x')} g${op.groups} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''}`;
   return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
 }

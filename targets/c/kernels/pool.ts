@@ -63,7 +63,7 @@ export function emitPool(ctx: KernelContext, node: Node, fn: string): Kernel {
     `  }`,
     `}`,
   ];
-  return wrap(node, `${op.kind} ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width}->${outHeight}x${outWidth}`, fn, body);
+  return wrap(node, `${op.kind} ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth}`, fn, body);
 }
 
 export function emitGlobalAvgPool(ctx: KernelContext, node: Node, fn: string): Kernel {

@@ -11,6 +11,7 @@ import { emitConv1x1, isConv1x1 } from './conv1x1.ts';
 import { emitMovementCopy, emitRelu } from './copy.ts';
 import { emitDepthwise, isDepthwise3x3 } from './depthwise.ts';
 import { emitGenericConv } from './generic-conv.ts';
+import { emitStemConv, isStemConv } from './stem.ts';
 import { emitGlobalAvgPool, emitPool } from './pool.ts';
 
 /** One kernel per output for most nodes; `fnFor(i)` names the function for output i. */
@@ -23,6 +24,7 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
       const outChannels = shapeOf(ctx, node.outputs[0])[1];
       if (isConv1x1(op)) return [emitConv1x1(ctx, node, fn)];
       if (isDepthwise3x3(op, inChannels, outChannels)) return [emitDepthwise(ctx, node, fn)];
+      if (isStemConv(op, inChannels, shapeOf(ctx, node.outputs[0])[3])) return [emitStemConv(ctx, node, fn)];
       return [emitGenericConv(ctx, node, fn)];
     }
     case 'maxPool':

@@ -3,7 +3,7 @@
 // multiplying by weight lanes (`vfmaq_f32` with `vdupq_laneq_f32`, which gcc/clang turn into `fmla v.4s, v.s[i]`).
 // Pixels left over after the 4-wide chunks go through the portable scalar tile.
 
-import { portableTile, type TileSpec } from '../kernels/conv1x1-tile.ts';
+import { channelLoops, portableTile, type TileSpec } from '../kernels/conv1x1-tile.ts';
 
 function chunk(t: TileSpec, vectors: number, start: string): string {
   const rows = [...Array(t.rows).keys()];
@@ -14,13 +14,12 @@ function chunk(t: TileSpec, vectors: number, start: string): string {
   const lines = [
     `{`,
     `  float32x4_t ${rows.flatMap((i) => vecs.map((v) => `${acc(i, v)} = vdupq_n_f32(bias[m + ${i}])`)).join(', ')};`,
-    `  for (k = 0; k < ${t.channels}; k++) {`,
-    `    const float *xk = xn + ${t.input.at('k')} + ${start};`,
-    `    const float *wk = wb + k * ${t.rows};`,
-    `    ${vecs.map((v) => `const float32x4_t x${v} = vld1q_f32(xk + ${v * 4});`).join(' ')}`,
-    ...[...Array(laneRows / 4).keys()].map((q) => `    const float32x4_t wq${q} = vld1q_f32(wk + ${q * 4});`),
-    ...rows.map((i) => `    ${vecs.map((v) => `${acc(i, v)} = vfmaq_f32(${acc(i, v)}, x${v}, ${weight(i)});`).join(' ')}`),
-    `  }`,
+    ...channelLoops(t, start, [
+      `const float *wk = wb + k * ${t.rows};`,
+      `${vecs.map((v) => `const float32x4_t x${v} = vld1q_f32(xk + ${v * 4});`).join(' ')}`,
+      ...[...Array(laneRows / 4).keys()].map((q) => `const float32x4_t wq${q} = vld1q_f32(wk + ${q * 4});`),
+      ...rows.map((i) => `${vecs.map((v) => `${acc(i, v)} = vfmaq_f32(${acc(i, v)}, x${v}, ${weight(i)});`).join(' ')}`),
+    ]).map((l) => '  ' + l),
     ...rows.map((i) => {
       const value = (v: number) => (t.relu ? `vmaxq_f32(${acc(i, v)}, vdupq_n_f32(0.0f))` : acc(i, v));
       return `  { float *yo = yn + ${t.output.at(`m + ${i}`)} + ${start}; ${vecs.map((v) => `vst1q_f32(yo + ${v * 4}, ${value(v)});`).join(' ')} }`;
