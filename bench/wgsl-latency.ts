@@ -1,0 +1,88 @@
+// WGSL target latency on the CI adapters, against onnxruntime-node (CPU, 1 intra-op thread) timed in the same run:
+//   Dawn (OpenGL ES on Mesa llvmpipe, WebGPU compatibility mode) in this process, and headless Chromium
+//   (WebGPU on SwiftShader). Both adapters are CPU software renderers: compare ratios, not absolute GPU figures.
+//   npx tsx bench/wgsl-latency.ts [model.onnx] [--runs N] [--no-browser]
+// Prints dispatches per inference, set-up time (shader compile included), the first run, and the median warm run.
+
+import * as ort from 'onnxruntime-node'; // before anything that could load onnxruntime-web (see TOOLCHAIN.md)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { importOnnx } from '../compiler/frontend/onnx/import-onnx.ts';
+import { runPipeline } from '../compiler/pipeline.ts';
+import { planMemory } from '../compiler/plan/plan-memory.ts';
+import type { WebGpuModel } from '../runtime/webgpu-model.ts';
+import { wgslTarget } from '../targets/wgsl/wgsl-target.ts';
+import { launchChromium, runInPage, serveModel } from '../test/browser/chromium-page.ts';
+import { dawnCompatDevice, maxAbsDiff, REPO, writeArtifacts } from '../test/targets/wgsl/support.ts';
+
+const args = process.argv.slice(2);
+const modelPath = args.find((a) => a.endsWith('.onnx')) ?? join(REPO, 'fixtures/tv_x1_0_224_o11_folded/model.onnx');
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 20;
+const browser = !args.includes('--no-browser');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+const bytes = readFileSync(modelPath);
+const graph = runPipeline(importOnnx(bytes, { file: modelPath, inputShape: [1, 3, 224, 224] }), { warn: () => undefined });
+const dir = writeArtifacts(wgslTarget.emit(graph, planMemory(graph), { name: 'net' }), 'bench');
+const input = new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.37) * 0.5);
+
+// Peer: onnxruntime-node, same model, same input.
+const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, 224, 224]) };
+let reference: Float32Array = new Float32Array();
+const ortTimes: number[] = [];
+for (let i = 0; i < runs + 3; i++) {
+  const t = performance.now();
+  const out = await session.run(feeds);
+  if (i >= 3) ortTimes.push(performance.now() - t);
+  reference = out[session.outputNames[0]].data as Float32Array;
+}
+const ortMedian = median(ortTimes);
+console.log(`model ${modelPath}`);
+console.log(`onnxruntime-node (CPU, 1 thread): median ${ms(ortMedian)}`);
+
+// Dawn in Node on Mesa (GLES, compatibility mode).
+{
+  const gpu = await dawnCompatDevice();
+  const emitted = (await import(pathToFileURL(join(dir, 'net.ts')).href)) as { createModel(o: { device: GPUDevice }): Promise<WebGpuModel> };
+  let t = performance.now();
+  const model = await emitted.createModel({ device: gpu.device });
+  const setup = performance.now() - t;
+  t = performance.now();
+  const out = await model.run(input);
+  const first = performance.now() - t;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    t = performance.now();
+    await model.run(input);
+    times.push(performance.now() - t);
+  }
+  const warm = median(times);
+  console.log(
+    `Dawn GLES on llvmpipe (compat): ${model.dispatchesPerInference} dispatches/inference, set-up ${ms(setup)}, first run ${ms(first)}, ` +
+      `median ${ms(warm)} = ${(warm / ortMedian).toFixed(1)}x onnxruntime-node; max |diff| vs onnxruntime ${maxAbsDiff(out, reference).toExponential(1)}`,
+  );
+  model.dispose();
+  gpu.release();
+}
+
+if (browser) {
+  const served = await serveModel(dir, 'net');
+  const context = await launchChromium(join(REPO, 'tmp', 'chromium'));
+  try {
+    const t = performance.now();
+    const result = await runInPage(context, served.url, input, runs);
+    const total = performance.now() - t;
+    const warm = median(result.times);
+    console.log(
+      `Chromium WebGPU (${result.adapter || 'unknown adapter'}): ${result.dispatches} dispatches/inference, page load + set-up + first run + ${runs} runs ${ms(total)}, ` +
+        `median ${ms(warm)} = ${(warm / ortMedian).toFixed(1)}x onnxruntime-node; max |diff| vs onnxruntime ${maxAbsDiff(result.output, reference).toExponential(1)}`,
+    );
+  } finally {
+    await context.close();
+    await served.close();
+  }
+}
