@@ -50,7 +50,7 @@ describe('wgsl target: emitted artifacts', () => {
     const ts = wgslTarget.emit(g, planMemory(g), { name: 'hand' }).find((a) => a.path === 'hand.ts')!.contents as string;
     const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('hand.ts', ts);
     expect(file.getPreEmitDiagnostics().filter((d) => d.getCategory() === 1 && !/Cannot find module|GPUDevice/.test(String(d.getMessageText())))).to.have.length(0);
-    expect([...file.getExportedDeclarations().keys()]).to.include.members(['createModel', 'inputShape', 'outputShape', 'dispatchesPerInference', 'wgsl']);
+    expect([...file.getExportedDeclarations().keys()]).to.include.members(['createModel', 'inputShape', 'outputShape', 'dispatchesPerInference', 'description']);
   });
 
   it('ShuffleNetV2 x1.0: one dispatch per conv, pool and classifier; split/concat/shuffle/flatten cost none', () => {
