@@ -2,7 +2,8 @@
 // dispatch list, escaping of untrusted node names, and one-line errors for what it cannot compile.
 
 import { expect } from 'chai';
-import { Project } from 'ts-morph';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { CompileError } from '../../../compiler/ir/errors.ts';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
 import type { Graph } from '../../../compiler/ir/types.ts';
@@ -10,6 +11,7 @@ import { planMemory } from '../../../compiler/plan/plan-memory.ts';
 import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
 import { wgslTarget } from '../../../targets/wgsl/wgsl-target.ts';
 import { buildShuffleNetV2 } from '../../compiler/plan/shufflenet-graphs.ts';
+import { REPO, writeArtifacts } from './support.ts';
 
 const EVIL = "x'*/\n}\nfn evil() { } // \u202e\"${process.exit()}";
 
@@ -45,12 +47,18 @@ describe('wgsl target: emitted artifacts', () => {
     expect(manifest.steps[0]).to.deep.include({ entryPoint: 'k0', kernel: 'conv1x1', workgroups: [1, 1, 1] });
   });
 
-  it('the typed module parses and exports createModel, shapes and the dispatch count', () => {
+  it('the typed module and its copied runtime type-check under strict settings', () => {
     const g = handConv();
-    const ts = wgslTarget.emit(g, planMemory(g), { name: 'hand' }).find((a) => a.path === 'hand.ts')!.contents as string;
-    const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('hand.ts', ts);
-    expect(file.getPreEmitDiagnostics().filter((d) => d.getCategory() === 1 && !/Cannot find module|GPUDevice/.test(String(d.getMessageText())))).to.have.length(0);
-    expect([...file.getExportedDeclarations().keys()]).to.include.members(['createModel', 'inputShape', 'outputShape', 'dispatchesPerInference', 'description']);
+    const dir = writeArtifacts(wgslTarget.emit(g, planMemory(g), { name: 'hand' }), 'typecheck');
+    const program = ts.createProgram([join(dir, 'hand.ts')], {
+      strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true,
+      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
+      types: ['types', 'node'], typeRoots: [join(REPO, 'node_modules/@types'), join(REPO, 'node_modules/@webgpu')],
+    });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+    expect(errors).to.deep.equal([]);
+    const exported = program.getTypeChecker().getExportsOfModule(program.getTypeChecker().getSymbolAtLocation(program.getSourceFile(join(dir, 'hand.ts'))!)!);
+    expect(exported.map((s) => s.name)).to.include.members(['createModel', 'inputShape', 'outputShape', 'dispatchesPerInference', 'description']);
   });
 
   it('ShuffleNetV2 x1.0: one dispatch per conv, pool and classifier; split/concat/shuffle/flatten cost none', () => {
