@@ -13,6 +13,7 @@ const TARGETS: Readonly<Record<string, TargetEntry>> = {
   c: { description: 'portable C99 with a static arena', load: () => import('../targets/c/c-target.ts').then((m) => m.cTarget) },
   neon: { description: 'C99 with ARM NEON intrinsics (portable fallback)', load: () => import('../targets/c/c-target.ts').then((m) => m.neonTarget) },
   wasm: { description: 'WebAssembly (clang wasm32, SIMD128) plus its C', load: () => import('../targets/wasm/wasm-target.ts').then((m) => m.wasmTarget) },
+  wgsl: { description: 'WGSL compute shaders plus a WebGPU runtime (browsers, Node via Dawn)', load: () => import('../targets/wgsl/wgsl-target.ts').then((m) => m.wgslTarget) },
 };
 
 export function targetNames(): string[] {
