@@ -1,7 +1,8 @@
 // Direct convolution for everything that is neither pointwise nor depthwise: in ShuffleNetV2 the 3x3
 // stride-2 stem on the 3-channel image (and any grouped conv). One invocation per output pixel and block of
-// output channels (4 when a group's outputs divide by 4, so every input tap loaded feeds 4 multiply-adds;
-// weights laid out [M/4][Cin/groups][taps][4] for that); bias and ReLU fused.
+// output channels: 8 (two vec4 accumulators) or 4 when a group's outputs divide by them, else 1; each input
+// tap loaded then feeds the whole block. Taps are the outer loop so their index arithmetic is done once for
+// all input channels. Weights are laid out [M/tile][taps][Cin/groups][tile]; bias and ReLU fused.
 
 import { addressFunction } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
@@ -16,21 +17,30 @@ export function directConvKernel(ctx: KernelContext, k: SpatialConvParams): Kern
   const taps = k.window.kernel[0] * k.window.kernel[1];
   const perGroupIn = k.inChannels / k.groups;
   const perGroupOut = k.outChannels / k.groups;
-  const tile = perGroupOut % 4 === 0 ? 4 : 1;
-  // [M][cpg][taps] -> [M/tile][cpg][taps][tile]
+  const tile = [8, 4, 1].find((t) => perGroupOut % t === 0)!;
+  const vectors = tile === 1 ? 1 : tile / 4;
+  // [M][cpg][taps] -> [M/tile][taps][cpg][tile]
   const packed = new Float32Array(k.weight.length);
   for (let m = 0; m < k.outChannels; m++) {
-    for (let i = 0; i < perGroupIn * taps; i++) packed[(Math.floor(m / tile) * perGroupIn * taps + i) * tile + (m % tile)] = k.weight[m * perGroupIn * taps + i];
+    for (let ci = 0; ci < perGroupIn; ci++) {
+      for (let t = 0; t < taps; t++) {
+        packed[((Math.floor(m / tile) * taps + t) * perGroupIn + ci) * tile + (m % tile)] = k.weight[(m * perGroupIn + ci) * taps + t];
+      }
+    }
   }
   const weights = block.add(packed);
   const bias = block.add(k.bias ?? new Float32Array(k.outChannels));
   const e = ctx.entry;
-  const vec = tile === 4 ? 'vec4<f32>' : 'f32';
-  const load = (i: string) => (tile === 4 ? `vec4<f32>(w[${i}], w[${i} + 1u], w[${i} + 2u], w[${i} + 3u])` : `w[${i}]`);
+  const type = tile === 1 ? 'f32' : 'vec4<f32>';
+  const load = (i: string) => (tile === 1 ? `w[${i}]` : `vec4<f32>(w[${i}], w[${i} + 1u], w[${i} + 2u], w[${i} + 3u])`);
+  const accs = Array.from({ length: vectors }, (_, v) => `acc${v}`);
+  const init = accs.map((a, v) => `  var ${a} = ${load(`${u32(bias)} + m0 + ${u32(v * 4)}`)};\n`).join('');
+  const update = accs.map((a, v) => `        ${a} += ${load(`i + ${u32(v * 4)}`)} * x;\n`).join('');
+  const relu = k.relu ? accs.map((a) => `  ${a} = max(${a}, ${type}(0.0));\n`).join('') : '';
   const store =
-    tile === 4
-      ? `  for (var j = 0u; j < 4u; j++) { act[${e}_y(m0 + j, n) + p] = acc[j]; }\n`
-      : `  act[${e}_y(m0, n) + p] = acc;\n`;
+    tile === 1
+      ? `  act[${e}_y(m0, n) + p] = acc0;\n`
+      : accs.map((a, v) => `  for (var j = 0u; j < 4u; j++) { act[${e}_y(m0 + ${u32(v * 4)} + j, n) + p] = ${a}[j]; }\n`).join('');
   const code =
     addressFunction(`${e}_x`, k.x, block) +
     addressFunction(`${e}_y`, k.y, block) +
@@ -40,12 +50,14 @@ export function directConvKernel(ctx: KernelContext, k: SpatialConvParams): Kern
   let n = g.z;
   if (p >= ${u32(k.outPlane)}) { return; }
   let firstIn = (m0 / ${u32(perGroupOut)}) * ${u32(perGroupIn)};
-  var acc = ${load(`${u32(bias)} + m0`)};
-  for (var ci = 0u; ci < ${u32(perGroupIn)}; ci++) {
-    let src = ${e}_x(firstIn + ci, n);
-    let wc = ${u32(weights)} + (g.y * ${u32(perGroupIn)} + ci) * ${u32(taps * tile)};
-${windowLoop(k.window, `      acc += ${load(`wc + t * ${u32(tile)}`)} * act[src + q];`)}  }
-${k.relu ? `  acc = max(acc, ${vec}(0.0));\n` : ''}${store}}
+  let wb = ${u32(weights)} + g.y * ${u32(taps * perGroupIn * tile)};
+${init}${windowLoop(
+      k.window,
+      `      for (var ci = 0u; ci < ${u32(perGroupIn)}; ci++) {
+        let x = select(0.0, act[${e}_x(firstIn + ci, n) + q], ok);
+        let i = wb + (t * ${u32(perGroupIn)} + ci) * ${u32(tile)};
+${update}      }`,
+    )}${relu}${store}}
 `;
   return { kind: 'conv', code, block, workgroups: [ceilDiv(k.outPlane, WORKGROUP_SIZE), k.outChannels / tile, k.batch] };
 }

@@ -29,7 +29,7 @@ export function poolKernel(ctx: KernelContext, k: PoolParams): Kernel {
   let finish: string;
   if (k.mode === 'max') {
     init = '  var acc = -3.402823e38;\n';
-    body = '      acc = max(acc, act[src + q]);';
+    body = '      acc = select(acc, max(acc, act[src + q]), ok);';
     finish = '';
   } else {
     // ONNX divides by the taps inside the padded input (count_include_pad) or inside the input itself.
@@ -38,7 +38,7 @@ export function poolKernel(ctx: KernelContext, k: PoolParams): Kernel {
     const span = (o: string, s: number, pad: number, kSize: number, limit: number) =>
       `f32(min(${o} * ${s}i - ${pad}i + ${kSize}i, ${limit}i) - max(${o} * ${s}i - ${pad}i, -${pad}i))`;
     init = '  var acc = 0.0;\n  var count = 0.0;\n';
-    body = '      acc += act[src + q];\n      count += 1.0;';
+    body = '      acc += select(0.0, act[src + q], ok);\n      count += inside;';
     finish = k.mode.countIncludePad
       ? `  acc = acc / (${span('oy', win.stride[0], top, win.kernel[0], win.inH + bottom)} * ${span('ox', win.stride[1], left, win.kernel[1], win.inW + right)});\n`
       : '  acc = acc / max(count, 1.0);\n';
