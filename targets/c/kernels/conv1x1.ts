@@ -52,10 +52,16 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
     if (!ctx.neon) return portable;
     return `#if defined(__ARM_NEON)\n${neonConv1x1Tile(spec)}\n#else\n${portable}\n#endif`;
   };
-  const pixelLoops = (rows: number): string[] => [
-    `const float *wb = wt + m * ${channels};`,
-    ...(fullP > 0 ? [`for (p = 0; p < ${fullP}; p += ${BLOCK_P}) {`, indent(tile(rows, BLOCK_P), 1), `}`] : []),
-    ...tailTiles(pixels - fullP).map(([at, px]) => [`p = ${fullP + at};`, `{`, indent(tile(rows, px), 1), `}`].join('\n')),
+  // Pixel tiles outside, channel blocks inside: a tile's input rows (K x 32 floats) stay in L1 while each block's
+  // weights stream past them. Measured on x1.0 (gcc and clang, AVX-512) it beats the opposite order on every
+  // plane size, most on the 14x14 and 7x7 stages where K is large and planes small.
+  const channelBlocks = (px: number): string[] => [
+    ...(fullM > 0 ? [`for (m = 0; m < ${fullM}; m += ${BLOCK_M}) {`, `  const float *wb = wt + m * ${channels};`, indent(tile(BLOCK_M, px), 1), `}`] : []),
+    ...(outChannels > fullM ? [`m = ${fullM};`, `{`, `  const float *wb = wt + m * ${channels};`, indent(tile(outChannels - fullM, px), 1), `}`] : []),
+  ];
+  const loops = [
+    ...(fullP > 0 ? [`for (p = 0; p < ${fullP}; p += ${BLOCK_P}) {`, indent(channelBlocks(BLOCK_P).join('\n'), 1), `}`] : []),
+    ...tailTiles(pixels - fullP).map(([at, px]) => [`p = ${fullP + at};`, `{`, indent(channelBlocks(px).join('\n'), 1), `}`].join('\n')),
   ];
   const body = [
     `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
@@ -64,8 +70,7 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
     `for (n = 0; n < ${batch}; n++) {`,
     `  const float *restrict xn = x + n * ${input.batchStride};`,
     `  float *restrict yn = y + n * ${output.batchStride};`,
-    ...(fullM > 0 ? [`  for (m = 0; m < ${fullM}; m += ${BLOCK_M}) {`, indent(pixelLoops(BLOCK_M).join('\n'), 2), `  }`] : []),
-    ...(outChannels > fullM ? [`  m = ${fullM};`, `  {`, indent(pixelLoops(outChannels - fullM).join('\n'), 2), `  }`] : []),
+    indent(loops.join('\n'), 1),
     `}`,
   ];
   const summary = `conv2d 1x1 ${channels} to ${outChannels} on ${height}x${width}${relu ? ' relu' : ''}`;

@@ -14,6 +14,7 @@ function wrap(node: Node, summary: string, fn: string, body: string[]): Kernel {
 
 export function emitPool(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op as OpOf<'maxPool'> | OpOf<'avgPool'>;
+  if (op.kind === 'maxPool' && op.kernel[0] * op.kernel[1] <= 25) return emitRowMaxPool(ctx, node, fn, op);
   const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
   const [, , outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
   const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
@@ -83,4 +84,44 @@ export function emitGlobalAvgPool(ctx: KernelContext, node: Node, fn: string): K
     `}`,
   ];
   return wrap(node, `globalAvgPool ${channels}ch ${height}x${width}`, fn, body);
+}
+
+/**
+ * Max pool with up to 25 taps: per output row the kh input rows are chosen once (clamped into the plane), the
+ * interior columns run an unrolled, branch-free max over the taps, and the few edge columns use clamped column
+ * indices known at compile time.
+ */
+function emitRowMaxPool(ctx: KernelContext, node: Node, fn: string, op: OpOf<'maxPool'>): Kernel {
+  const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
+  const [, , outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
+  const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
+  const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
+  const [kh, kw] = op.kernel;
+  const [sh, sw] = op.stride;
+  const [pt, pl] = op.pads;
+  const clampCol = (ix: number) => Math.min(width - 1, Math.max(0, ix));
+  // Interior: every tap column inside the row.
+  const lo = Math.min(outWidth, Math.max(0, Math.ceil(pl / sw)));
+  const hi = Math.max(lo, Math.min(outWidth, Math.floor((width - kw + pl) / sw) + 1));
+  const maxOf = (terms: string[]) => terms.slice(1).reduce((acc, t) => `v = ${t} > v ? ${t} : v; ` + acc, '').trim();
+  const tapTerms = (col: (kx: number) => string) => [...Array(kh).keys()].flatMap((ky) => [...Array(kw).keys()].map((kx) => `r${ky}[${col(kx)}]`));
+  const columnCode = (terms: string[], target: string) => `{ float v = ${terms[0]}; ${maxOf(terms)} ${target} = v; }`;
+  const edges = [...Array(outWidth).keys()].filter((ox) => ox < lo || ox >= hi);
+  const body = [
+    `int n, c, oy, ox;`,
+    `for (n = 0; n < ${batch}; n++) {`,
+    `  for (c = 0; c < ${channels}; c++) {`,
+    `    const float *restrict xp = x + n * ${input.batchStride} + ${input.at('c')};`,
+    `    float *restrict yp = y + n * ${output.batchStride} + ${output.at('c')};`,
+    `    for (oy = 0; oy < ${outHeight}; oy++) {`,
+    `      const int iy = oy * ${sh} - ${pt};`,
+    ...[...Array(kh).keys()].map((ky) => `      const float *r${ky} = xp + (iy + ${ky} < 0 ? 0 : iy + ${ky} > ${height - 1} ? ${height - 1} : iy + ${ky}) * ${width};`),
+    `      float *o = yp + oy * ${outWidth};`,
+    ...(hi > lo ? [`      for (ox = ${lo}; ox < ${hi}; ox++) {`, `        const int ix = ox * ${sw} - ${pl};`, `        ${columnCode(tapTerms((kx) => `ix + ${kx}`), 'o[ox]')}`, `      }`] : [`      (void)ox;`]),
+    ...edges.map((ox) => `      ${columnCode(tapTerms((kx) => String(clampCol(ox * sw - pl + kx))), `o[${ox}]`)}`),
+    `    }`,
+    `  }`,
+    `}`,
+  ];
+  return wrap(node, `maxPool ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth} by rows`, fn, body);
 }
