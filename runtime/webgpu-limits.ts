@@ -1,6 +1,6 @@
 // What a compiled model asks of a device, and a check that names the first limit it exceeds.
 // The WGSL target's layout was chosen to fit WebGPU's guaranteed minimums (compatibility mode included):
-// two storage buffers per dispatch, 64 invocations per workgroup, bindings no larger than one kernel's weights
+// three storage bindings per dispatch (compatibility mode guarantees 4), 64 invocations per workgroup, bindings no larger than one kernel's weights
 // or the activation buffer, so only unusually large models ever hit a limit.
 
 import type { WebGpuModelDescription } from './webgpu-description.ts';
@@ -20,7 +20,7 @@ export function requirementsOf(model: WebGpuModelDescription): ModelRequirements
   const activationBytes = model.activationFloats * 4;
   const largestBlock = Math.max(0, ...model.steps.map((s) => s.weightsLength * 4));
   return {
-    storageBuffersPerStage: 2,
+    storageBuffersPerStage: 3,
     workgroupSize: model.workgroupSize,
     maxBindingBytes: Math.max(activationBytes, largestBlock),
     maxBufferBytes: Math.max(activationBytes, model.weightsFloats * 4),

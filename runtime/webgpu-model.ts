@@ -61,6 +61,7 @@ async function build(model: WebGpuModelDescription, device: GPUDevice, weights: 
     entries: [
       { binding: 0, visibility: COMPUTE_STAGE, buffer: { type: 'read-only-storage' } },
       { binding: 1, visibility: COMPUTE_STAGE, buffer: { type: 'storage' } },
+      { binding: 2, visibility: COMPUTE_STAGE, buffer: { type: 'read-only-storage' } },
     ],
   });
   const layout = device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] });
@@ -84,6 +85,8 @@ async function build(model: WebGpuModelDescription, device: GPUDevice, weights: 
       entries: [
         { binding: 0, resource: { buffer: weightsBuffer, offset: step.weightsOffset * 4, size: step.weightsLength * 4 } },
         { binding: 1, resource: { buffer: activations } },
+        // The same weight block again, viewed as floats (scalar reads) where binding 0 views it as vec4s.
+        { binding: 2, resource: { buffer: weightsBuffer, offset: step.weightsOffset * 4, size: step.weightsLength * 4 } },
       ],
     }),
   );

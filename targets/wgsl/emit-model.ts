@@ -2,7 +2,7 @@
 //
 // Layout decisions (see limits.ts for why they fit every adapter):
 // - one activation buffer: the memory plan's arena, then the input, then the output, so every kernel binds
-//   exactly two storage buffers (its weight block, read-only; the activations, read-write);
+//   three storage bindings (its weight block read-only, as vec4s and as floats; the activations, read-write);
 // - one weights buffer made of per-kernel blocks aligned to 256 bytes, each bound on its own;
 // - one shader module with one entry point per dispatch, every constant baked in.
 
@@ -28,8 +28,11 @@ const alignBlock = (floats: number): number => Math.ceil(floats / BLOCK_ALIGN_FL
 const MODULE_HEADER = (name: string, kernels: number) => `// snv2c: WGSL for model ${safeOrigin(name)}, ${kernels} kernels, one dispatch each. Generated; do not edit.
 // Activations are planar (one contiguous plane per channel); split, concat and channel shuffle are resolved at
 // compile time into the plane addresses of each kernel, so no kernel below exists only to move data.
-@group(0) @binding(0) var<storage, read> w: array<f32>;
+// The weight block of the kernel is bound twice: as vec4s (w, aligned block loads) and as floats (wf, via ws()).
+@group(0) @binding(0) var<storage, read> w: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read_write> act: array<f32>;
+@group(0) @binding(2) var<storage, read> wf: array<f32>;
+fn ws(i: u32) -> f32 { return wf[i]; }
 `;
 
 export function emitWgslModel(graph: Graph, plan: MemoryPlan, name: string): WgslModel {

@@ -37,5 +37,5 @@ export function addressFunction(name: string, operand: Operand, block: WeightBlo
     return `fn ${name}(c: u32, n: u32) -> u32 { return ${u32(line.base)}${channel} + ${batch}; }\n`;
   }
   const table = block.addTable(offsets);
-  return `fn ${name}(c: u32, n: u32) -> u32 { return u32(w[${u32(table)} + c]) + ${batch}; }\n`;
+  return `fn ${name}(c: u32, n: u32) -> u32 { return u32(ws(${u32(table)} + c)) + ${batch}; }\n`;
 }

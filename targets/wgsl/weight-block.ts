@@ -12,11 +12,13 @@ export class WeightBlock {
   private readonly parts: Float32Array[] = [];
   private length = 0;
 
-  /** Appends floats; returns their offset inside the block. */
+  /** Appends floats at the next vec4 boundary (so kernels may read them as vec4s); returns their offset. */
   add(data: ArrayLike<number>): number {
     const offset = this.length;
-    this.parts.push(Float32Array.from(data));
-    this.length += data.length;
+    const padded = new Float32Array(Math.ceil(data.length / 4) * 4);
+    padded.set(Float32Array.from(data));
+    this.parts.push(padded);
+    this.length += padded.length;
     return offset;
   }
 

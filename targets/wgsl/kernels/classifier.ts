@@ -37,8 +37,8 @@ export function classifierKernel(ctx: KernelContext, k: ClassifierParams): Kerne
   if (m >= ${u32(k.outFeatures)}) { return; }
   let row = ${u32(weights)} + m * ${u32(k.inFeatures)};
   var acc = 0.0;
-  for (var i = 0u; i < ${u32(k.inFeatures)}; i++) { acc += act[${e}_a(i, n)] * w[row + i]; }
-  act[${e}_y(m, n)] = acc + w[${u32(bias)} + m];
+  for (var i = 0u; i < ${u32(k.inFeatures)}; i++) { acc += act[${e}_a(i, n)] * ws(row + i); }
+  act[${e}_y(m, n)] = acc + ws(${u32(bias)} + m);
 }
 `;
   return { kind: 'classifier', code, block, workgroups: [ceilDiv(k.outFeatures, WORKGROUP_SIZE), 1, k.batch] };

@@ -32,7 +32,8 @@ export function directConvKernel(ctx: KernelContext, k: SpatialConvParams): Kern
   const bias = block.add(k.bias ?? new Float32Array(k.outChannels));
   const e = ctx.entry;
   const type = tile === 1 ? 'f32' : 'vec4<f32>';
-  const load = (i: string) => (tile === 1 ? `w[${i}]` : `vec4<f32>(w[${i}], w[${i} + 1u], w[${i} + 2u], w[${i} + 3u])`);
+  // Blocks of 4 and 8 start on vec4 boundaries (aligned block parts, offsets multiples of the tile): one load each.
+  const load = (i: string) => (tile === 1 ? `ws(${i})` : `w[(${i}) / 4u]`);
   const accs = Array.from({ length: vectors }, (_, v) => `acc${v}`);
   const init = accs.map((a, v) => `  var ${a} = ${load(`${u32(bias)} + m0 + ${u32(v * 4)}`)};\n`).join('');
   const update = accs.map((a, v) => `        ${a} += ${load(`i + ${u32(v * 4)}`)} * x;\n`).join('');

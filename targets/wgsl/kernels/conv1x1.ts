@@ -63,19 +63,19 @@ export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
   let n = g.z;
   if (p >= ${u32(k.plane)} || ob >= ${u32(blocks)}) { return; }
   let b = ${u32(bias)} + ob * ${u32(OC_BLOCK)};
-  let lo = vec4<f32>(w[b], w[b + 1u], w[b + 2u], w[b + 3u]);
-  let hi = vec4<f32>(w[b + 4u], w[b + 5u], w[b + 6u], w[b + 7u]);
+  let lo = w[b / 4u];
+  let hi = w[b / 4u + 1u];
   var lo0 = lo; var lo1 = lo; var lo2 = lo; var lo3 = lo;
   var hi0 = hi; var hi1 = hi; var hi2 = hi; var hi3 = hi;
-  var i = ${u32(weights)} + ob * ${u32(k.inChannels * OC_BLOCK)};
+  var i = (${u32(weights)} + ob * ${u32(k.inChannels * OC_BLOCK)}) / 4u; // in vec4s: block parts are vec4-aligned
   for (var c = 0u; c < ${u32(k.inChannels)}; c++) {
     let a = ${e}_x(c, n) + p;
     let v0 = act[a]; let v1 = act[a + 1u]; let v2 = act[a + 2u]; let v3 = act[a + 3u];
-    let wl = vec4<f32>(w[i], w[i + 1u], w[i + 2u], w[i + 3u]);
-    let wh = vec4<f32>(w[i + 4u], w[i + 5u], w[i + 6u], w[i + 7u]);
+    let wl = w[i];
+    let wh = w[i + 1u];
     lo0 += wl * v0; lo1 += wl * v1; lo2 += wl * v2; lo3 += wl * v3;
     hi0 += wh * v0; hi1 += wh * v1; hi2 += wh * v2; hi3 += wh * v3;
-    i += ${u32(OC_BLOCK)};
+    i += ${u32(OC_BLOCK / 4)};
   }
   let m0 = ob * ${u32(OC_BLOCK)};
   let outs = array<vec4<f32>, 8>(${relu('lo0')}, ${relu('lo1')}, ${relu('lo2')}, ${relu('lo3')}, ${relu('hi0')}, ${relu('hi1')}, ${relu('hi2')}, ${relu('hi3')});

@@ -26,8 +26,8 @@ export function depthwiseKernel(ctx: KernelContext, k: SpatialConvParams): Kerne
   if (p >= ${u32(k.outPlane)}) { return; }
   let src = ${e}_x(c, n);
   let wc = ${u32(weights)} + c * ${u32(taps)};
-  var acc = w[${u32(bias)} + c];
-${windowLoop(k.window, '      acc += w[wc + t] * select(0.0, act[src + q], ok);')}${k.relu ? '  acc = max(acc, 0.0);\n' : ''}  act[${e}_y(c, n) + p] = acc;
+  var acc = ws(${u32(bias)} + c);
+${windowLoop(k.window, '      acc += ws(wc + t) * select(0.0, act[src + q], ok);')}${k.relu ? '  acc = max(acc, 0.0);\n' : ''}  act[${e}_y(c, n) + p] = acc;
 }
 `;
   return { kind: 'depthwise', code, block, workgroups: [ceilDiv(k.outPlane, WORKGROUP_SIZE), k.outChannels, k.batch] };

@@ -70,7 +70,7 @@ describe('wgsl target: emitted artifacts', () => {
     expect(description.steps.map((s) => s.kernel)).to.not.include('copy');
     expect((description.wgsl.match(/@compute/g) ?? []).length).to.equal(description.steps.length);
     // Shuffled halves are read through offset tables rather than copied.
-    expect(description.wgsl).to.match(/u32\(w\[\d+u \+ c\]\)/);
+    expect(description.wgsl).to.match(/u32\(ws\(\d+u \+ c\)\)/);
     for (const s of description.steps) expect(s.weightsOffset % 64, s.entryPoint).to.equal(0);
   });
 

@@ -72,7 +72,7 @@ describe('WebGPU runtime', () => {
     const g = twoConvs();
     const { description } = emitWgslModel(g, planMemory(g), 'limits');
     const needs = requirementsOf(description);
-    expect(needs.storageBuffersPerStage).to.equal(2);
+    expect(needs.storageBuffersPerStage).to.equal(3);
     const small = { ...gpu.device.limits, maxStorageBufferBindingSize: 64, maxStorageBuffersPerShaderStage: 4, maxComputeInvocationsPerWorkgroup: 128, maxComputeWorkgroupSizeX: 128, maxBufferSize: 1 << 28, maxComputeWorkgroupsPerDimension: 65535, minStorageBufferOffsetAlignment: 256 } as GPUSupportedLimits;
     expect(() => checkLimits(small, needs)).to.throw(/maxStorageBufferBindingSize = 64, the model needs \d+/);
     expect(() => checkLimits({ ...small, maxStorageBufferBindingSize: 1 << 27 } as GPUSupportedLimits, needs)).to.not.throw();
