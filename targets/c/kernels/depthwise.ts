@@ -49,25 +49,26 @@ function planeHelper(ctx: KernelContext, name: string, g: PlaneGeometry, relu: b
   const edges = [...Array(g.outWidth).keys()].filter((ox) => ox < lo || ox >= hi);
   const taps = [0, 1, 2].flatMap((ky) => [0, 1, 2].map((kx) => `w${ky * 3 + kx} * r${ky}[ix + ${kx}]`));
   const portableInterior = [
-    `for (ox = ${lo}; ox < ${hi}; ox++) {`,
+    // A loop-scoped index: clang does not vectorise this loop when the index lives on after it.
+    `for (int ox = ${lo}; ox < ${hi}; ox++) {`,
     `  const int ix = ox * ${g.stride} - 1;`,
     `  const float v = b + ${taps.join(' + ')};`,
     `  o[ox] = ${reluExpr('v', relu)};`,
     `}`,
   ].join('\n');
-  const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu)}\n#else\n${portableInterior}\n#endif` : portableInterior) : '(void)ox;';
+  const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu)}\n#else\n${portableInterior}\n#endif` : portableInterior) : '';
   return [
     `static void ${name}(const float *restrict xp, float *restrict yp, const float *restrict w, const float b) {`,
     `  const float ${[...Array(9).keys()].map((i) => `w${i} = w[${i}]`).join(', ')};`,
-    `  int oy, ox;`,
+    `  int oy;`,
     // Tiny planes may use only some taps; keep -Wunused-variable quiet.
     `  ${[...Array(9).keys()].map((i) => `(void)w${i};`).join(' ')}`,
     `  for (oy = 0; oy < ${g.outHeight}; oy++) {`,
     `    const int iy = oy * ${g.stride} - 1;`,
-    `    const float *r0 = iy >= 0 ? xp + iy * ${g.width} : ${zero};`,
-    `    const float *r1 = iy + 1 < ${g.height} ? xp + (iy + 1) * ${g.width} : ${zero};`,
-    `    const float *r2 = iy + 2 < ${g.height} ? xp + (iy + 2) * ${g.width} : ${zero};`,
-    `    float *o = yp + oy * ${g.outWidth};`,
+    `    const float *restrict r0 = iy >= 0 ? xp + iy * ${g.width} : ${zero};`,
+    `    const float *restrict r1 = iy + 1 < ${g.height} ? xp + (iy + 1) * ${g.width} : ${zero};`,
+    `    const float *restrict r2 = iy + 2 < ${g.height} ? xp + (iy + 2) * ${g.width} : ${zero};`,
+    `    float *restrict o = yp + oy * ${g.outWidth};`,
     indent(interior, 2),
     ...edges.map((ox) => `    ${edgeColumn(g, ox, relu)}`),
     `  }`,

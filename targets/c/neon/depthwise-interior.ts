@@ -15,7 +15,8 @@ export function neonDepthwiseInterior(g: PlaneGeometry, lo: number, hi: number, 
   const taps = [0, 1, 2].flatMap((r) => [0, 1, 2].map((k) => `acc = vfmaq_f32(acc, p${r}${k}, vdupq_n_f32(w${r * 3 + k}));`));
   const scalarTaps = [0, 1, 2].flatMap((ky) => [0, 1, 2].map((kx) => `w${ky * 3 + kx} * r${ky}[ix + ${kx}]`));
   return [
-    `ox = ${lo};`,
+    `{`,
+    `int ox = ${lo};`,
     ...(lastStart >= lo
       ? [
           `for (; ox <= ${lastStart}; ox += 4) {`,
@@ -31,6 +32,7 @@ export function neonDepthwiseInterior(g: PlaneGeometry, lo: number, hi: number, 
     `  const int ix = ox * ${g.stride} - 1;`,
     `  const float v = b + ${scalarTaps.join(' + ')};`,
     `  o[ox] = ${reluExpr('v', relu)};`,
+    `}`,
     `}`,
   ].join('\n');
 }
