@@ -6,9 +6,8 @@ import { CompileError } from '../../../compiler/ir/errors.ts';
 import type { Node } from '../../../compiler/ir/types.ts';
 import { commentText } from '../names.ts';
 import { placementAddressing } from '../operands.ts';
-import { indent } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
+import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
 
 export function emitClassifier(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op;

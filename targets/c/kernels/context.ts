@@ -63,3 +63,12 @@ export function floatLiteral(v: number): string {
   const s = Math.fround(v).toPrecision(9);
   return (s.includes('.') || s.includes('e') ? s : s + '.0') + 'f';
 }
+
+/** Indents emitted C by `levels` steps (preprocessor lines stay in column 0). */
+export function indent(text: string, levels: number): string {
+  const pad = '  '.repeat(levels);
+  return text
+    .split('\n')
+    .map((l) => (l.length && !l.startsWith('#') ? pad + l : l))
+    .join('\n');
+}

@@ -3,12 +3,12 @@
 // in named accumulator arrays (explicitly unrolled by the emitter, so gcc and clang reliably keep them in vector
 // registers), streams one input row of BLOCK_P pixels per k, and ends with the bias/ReLU epilogue.
 // Input channels are visited in increasing plane offset and the weights are packed in that order, so a channel-
-// routed input is read in place with affine addressing whenever its sorted offsets allow it.
+// routed input (the halves of a shuffled concat) is read in place as a few affine stretches, one k loop each.
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { addressing, affineRuns } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
+import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
 import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
 import { portableTile, type TileSpec } from './conv1x1-tile.ts';
 
@@ -89,12 +89,4 @@ function tailTiles(rest: number): [number, number][] {
   }
   if (rest > at) tiles.push([at, rest - at]);
   return tiles;
-}
-
-export function indent(text: string, levels: number): string {
-  const pad = '  '.repeat(levels);
-  return text
-    .split('\n')
-    .map((l) => (l.length && !l.startsWith('#') ? pad + l : l))
-    .join('\n');
 }

@@ -5,9 +5,8 @@
 import type { Node } from '../../../compiler/ir/types.ts';
 import { viewPlacements } from '../../../compiler/plan/views.ts';
 import { addressing, placementAddressing } from '../operands.ts';
-import { indent } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { originComment, placementOf, reluExpr, shapeOf } from './context.ts';
+import { indent, originComment, placementOf, reluExpr, shapeOf } from './context.ts';
 
 function planeKernel(ctx: KernelContext, node: Node, fn: string, source: ReturnType<typeof addressing>, relu: boolean, summary: string, outputIndex = 0): Kernel {
   const shape = shapeOf(ctx, node.outputs[outputIndex]);

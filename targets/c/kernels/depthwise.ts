@@ -7,9 +7,8 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
 import { neonDepthwiseInterior } from '../neon/depthwise-interior.ts';
-import { indent } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
+import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
 
 export function isDepthwise3x3(op: OpOf<'conv2d'>, inChannels: number, outChannels: number): boolean {
   return (

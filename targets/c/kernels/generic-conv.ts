@@ -5,9 +5,8 @@
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
-import { indent } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
+import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
 
 /** For each tap k, output positions [lo, hi) whose input index o*stride - pad + k*dilation is in [0, size). */
 export function tapRanges(outSize: number, size: number, kernel: number, stride: number, pad: number, dilation: number): { lo: number[]; hi: number[] } {

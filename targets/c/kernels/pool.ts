@@ -4,9 +4,8 @@
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
-import { indent } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { floatLiteral, originComment, placementOf, shapeOf } from './context.ts';
+import { floatLiteral, indent, originComment, placementOf, shapeOf } from './context.ts';
 
 function wrap(node: Node, summary: string, fn: string, body: string[]): Kernel {
   return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };

@@ -8,10 +8,10 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { addressing, affineRuns, placementAddressing, type ChannelAddressing } from '../operands.ts';
 import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
-import { BLOCK_M, indent } from './conv1x1.ts';
+import { BLOCK_M } from './conv1x1.ts';
 import { portableTile, type TileSpec } from './conv1x1-tile.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
+import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
 import { tapRanges } from './generic-conv.ts';
 
 /** Largest tap-row buffer (floats) the kernel keeps on the stack. */
