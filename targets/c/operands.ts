@@ -25,6 +25,19 @@ export class OffsetTables {
     return name;
   }
 
+  /** Name of a table of affine runs, rows {from, to, base, step} (identical tables are shared). */
+  runTable(runs: readonly AffineRun[]): string {
+    const key = 'runs:' + runs.map((r) => `${r.from},${r.to},${r.base},${r.step}`).join(';');
+    let name = this.byKey.get(key);
+    if (!name) {
+      name = `${this.prefix}_runs_${this.byKey.size}`;
+      this.byKey.set(key, name);
+      const rows = runs.map((r) => `  { ${r.from}, ${r.to}, ${r.base}, ${r.step} }`);
+      this.decls.push(`static const int32_t ${name}[${runs.length}][4] = {\n${rows.join(',\n')}\n};`);
+    }
+    return name;
+  }
+
   declarations(): string[] {
     return this.decls;
   }
@@ -70,6 +83,8 @@ export function bufferPointer(buffer: Placement['buffer']): string {
 export interface AffineRun {
   readonly from: number;
   readonly to: number;
+  readonly base: number;
+  readonly step: number;
   at(index: string): string;
 }
 
@@ -78,7 +93,7 @@ export interface AffineRun {
  * Kernels loop once per stretch with computed addresses: gcc vectorises those loops far better than loops that
  * read a table (with a table it vectorises the channel loop with gathers, ~3x slower on 1×1 convs).
  */
-export function affineRuns(offsets: readonly number[], maxRuns = 16): AffineRun[] | undefined {
+export function affineRuns(offsets: readonly number[], maxRuns = Infinity): AffineRun[] | undefined {
   const runs: AffineRun[] = [];
   let from = 0;
   while (from < offsets.length) {
@@ -87,7 +102,7 @@ export function affineRuns(offsets: readonly number[], maxRuns = 16): AffineRun[
     while (to < offsets.length && offsets[to] - offsets[to - 1] === step) to++;
     const first = offsets[from];
     const base = first - from * step;
-    runs.push({ from, to, at: (i) => (step === 0 ? `${first}` : `${base} + (${i}) * ${step}`) });
+    runs.push({ from, to, base, step, at: (i) => (step === 0 ? `${first}` : `${base} + (${i}) * ${step}`) });
     if (runs.length > maxRuns) return undefined;
     from = to;
   }

@@ -1,6 +1,6 @@
 // One register tile of the 1×1 convolution in portable C (see conv1x1.ts for the blocking scheme).
 
-import type { AffineRun, ChannelAddressing } from '../operands.ts';
+import type { ChannelAddressing } from '../operands.ts';
 import { reluExpr } from './context.ts';
 
 export interface TileSpec {
@@ -9,8 +9,12 @@ export interface TileSpec {
   readonly channels: number;
   readonly relu: boolean;
   readonly input: ChannelAddressing;
-  /** The input channels as affine stretches (one k loop each), or undefined to loop once through `input`. */
-  readonly inputRuns?: readonly AffineRun[];
+  /**
+   * Name of a run table (rows {from, to, base, step}: see OffsetTables.runTable) when the input channels form
+   * several affine stretches; the k loop then runs once per stretch with computed addresses. Undefined: one
+   * loop through `input`.
+   */
+  readonly runTable?: { readonly name: string; readonly count: number };
   readonly output: ChannelAddressing;
 }
 
@@ -33,11 +37,14 @@ export function portableTile(t: TileSpec, start = 'p'): string {
 
 /** The loop(s) over input channels k, each defining `xk` (the input row at the tile's pixels) for `body`. */
 export function channelLoops(t: TileSpec, start: string, body: readonly string[]): string[] {
-  const runs = t.inputRuns ?? [{ from: 0, to: t.channels, at: (i: string) => t.input.at(i) }];
-  return runs.flatMap((r) => [
-    `for (k = ${r.from}; k < ${r.to}; k++) {`,
-    `  const float *xk = xn + (${r.at('k')}) + ${start};`,
-    ...body.map((l) => '  ' + l),
+  if (!t.runTable) return [`for (k = 0; k < ${t.channels}; k++) {`, `  const float *xk = xn + (${t.input.at('k')}) + ${start};`, ...body.map((l) => '  ' + l), `}`];
+  return [
+    `for (int r = 0; r < ${t.runTable.count}; r++) {`,
+    `  const int32_t *run = ${t.runTable.name}[r];`,
+    `  for (k = run[0]; k < run[1]; k++) {`,
+    `    const float *xk = xn + (run[2] + k * run[3]) + ${start};`,
+    ...body.map((l) => '    ' + l),
+    `  }`,
     `}`,
-  ]);
+  ];
 }

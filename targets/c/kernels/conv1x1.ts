@@ -32,8 +32,10 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   // Visit input channels in plane order; pack weights [block][k][row] in that order.
   const order = [...Array(channels).keys()].sort((a, c) => inPlace.channelOffsets[a] - inPlace.channelOffsets[c]);
   const sortedOffsets = order.map((c) => inPlace.channelOffsets[c]);
-  const inputRuns = affineRuns(sortedOffsets);
-  const input = addressing(sortedOffsets, inPlace.batchStride, ctx.tables);
+  // Affine stretches of the sorted offsets: one stretch is addressed inline, several through a run table.
+  const runs = affineRuns(sortedOffsets)!;
+  const input = runs.length === 1 ? { at: runs[0].at, batchStride: inPlace.batchStride, affine: true } : addressing(sortedOffsets, inPlace.batchStride, ctx.tables);
+  const runTable = runs.length === 1 ? undefined : { name: ctx.tables.runTable(runs), count: runs.length };
   const output = addressing(outPlace.channelOffsets, outPlace.batchStride, ctx.tables);
   const packed = new Float32Array(outChannels * channels);
   for (let m0 = 0; m0 < outChannels; m0 += BLOCK_M) {
@@ -47,7 +49,7 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   const fullM = Math.floor(outChannels / BLOCK_M) * BLOCK_M;
   const fullP = Math.floor(pixels / BLOCK_P) * BLOCK_P;
   const tile = (rows: number, px: number): string => {
-    const spec: TileSpec = { rows, pixels: px, channels, relu, input, inputRuns, output };
+    const spec: TileSpec = { rows, pixels: px, channels, relu, input, runTable, output };
     const portable = portableTile(spec);
     if (!ctx.neon) return portable;
     return `#if defined(__ARM_NEON)\n${neonConv1x1Tile(spec)}\n#else\n${portable}\n#endif`;

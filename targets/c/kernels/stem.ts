@@ -6,7 +6,7 @@
 // multiply-add.
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
-import { addressing, affineRuns, placementAddressing, type ChannelAddressing } from '../operands.ts';
+import { addressing, placementAddressing, type ChannelAddressing } from '../operands.ts';
 import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
 import { BLOCK_M } from './conv1x1.ts';
 import { portableTile, type TileSpec } from './conv1x1-tile.ts';
@@ -49,7 +49,7 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
   const tapAddressing = addressing(rowOffsets, 0, ctx.tables);
   const output: ChannelAddressing = { ...outPlace, at: (i) => `${outPlace.at(i)} + oy * ${outWidth}` };
   const tile = (rows: number, px: number): string => {
-    const spec: TileSpec = { rows, pixels: px, channels: taps, relu, input: tapAddressing, inputRuns: affineRuns(rowOffsets), output };
+    const spec: TileSpec = { rows, pixels: px, channels: taps, relu, input: tapAddressing, output };
     return ctx.neon ? `#if defined(__ARM_NEON)\n${neonConv1x1Tile(spec)}\n#else\n${portableTile(spec)}\n#endif` : portableTile(spec);
   };
   const fullP = Math.floor(outWidth / ROW_TILE) * ROW_TILE;
