@@ -9,6 +9,7 @@ import type { MemoryPlan } from '../../compiler/plan/types.ts';
 import type { Artifact } from '../../compiler/target.ts';
 import type { KernelContext } from './kernels/context.ts';
 import { originComment } from './kernels/context.ts';
+import { DEFAULT_TILE } from './kernels/conv1x1.ts';
 import { kernelsFor } from './kernels/select.ts';
 import { macroPrefix, validateModelName } from './names.ts';
 import { bufferPointer, OffsetTables } from './operands.ts';
@@ -18,6 +19,8 @@ export interface CEmitOptions {
   readonly name: string;
   /** Add NEON paths guarded by __ARM_NEON (portable loops stay as the fallback). */
   readonly neon: boolean;
+  /** Register tile of the 1x1/stem kernels (default 8 channels x 32 pixels; wasm wants a smaller one). */
+  readonly tile?: { readonly rows: number; readonly pixels: number };
 }
 
 export interface CModel {
@@ -81,6 +84,7 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     tables,
     prefix: name,
     neon: options.neon,
+    tile: options.tile ?? DEFAULT_TILE,
     helper: (key, make) => {
       if (!helpers.has(key)) helpers.set(key, make());
     },

@@ -12,8 +12,8 @@ import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from 
 import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
 import { portableTile, type TileSpec } from './conv1x1-tile.ts';
 
-export const BLOCK_M = 8;
-export const BLOCK_P = 32;
+/** Default register tile: 8 output channels x 32 pixels (AVX-512 / NEON sized; see CEmitOptions.tile). */
+export const DEFAULT_TILE = { rows: 8, pixels: 32 } as const;
 
 export function isConv1x1(op: OpOf<'conv2d'>): boolean {
   return op.groups === 1 && op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && op.pads.every((p) => p === 0);
@@ -21,6 +21,7 @@ export function isConv1x1(op: OpOf<'conv2d'>): boolean {
 
 export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op as OpOf<'conv2d'>;
+  const { rows: BLOCK_M, pixels: BLOCK_P } = ctx.tile;
   const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
   const outChannels = shapeOf(ctx, node.outputs[0])[1];
   const pixels = height * width;
@@ -63,7 +64,7 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   ];
   const loops = [
     ...(fullP > 0 ? [`for (p = 0; p < ${fullP}; p += ${BLOCK_P}) {`, indent(channelBlocks(BLOCK_P).join('\n'), 1), `}`] : []),
-    ...tailTiles(pixels - fullP).map(([at, px]) => [`p = ${fullP + at};`, `{`, indent(channelBlocks(px).join('\n'), 1), `}`].join('\n')),
+    ...tailTiles(pixels - fullP, BLOCK_P).map(([at, px]) => [`p = ${fullP + at};`, `{`, indent(channelBlocks(px).join('\n'), 1), `}`].join('\n')),
   ];
   const body = [
     `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
@@ -82,7 +83,7 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
 }
 
 /** Pixels left after the full tiles: a half tile (16) if it fits, then the rest. Returns [offset, width] pairs. */
-function tailTiles(rest: number): [number, number][] {
+function tailTiles(rest: number, BLOCK_P: number): [number, number][] {
   const tiles: [number, number][] = [];
   let at = 0;
   if (rest >= BLOCK_P / 2) {

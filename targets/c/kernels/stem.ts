@@ -8,7 +8,6 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { addressing, placementAddressing, type ChannelAddressing } from '../operands.ts';
 import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
-import { BLOCK_M } from './conv1x1.ts';
 import { portableTile, type TileSpec } from './conv1x1-tile.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
@@ -24,6 +23,7 @@ export function isStemConv(op: OpOf<'conv2d'>, inChannels: number, outWidth: num
 
 export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op as OpOf<'conv2d'>;
+  const BLOCK_M = ctx.tile.rows;
   const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
   const [, outChannels, outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
   const [kh, kw] = op.kernel;
