@@ -3,6 +3,7 @@
 
 import type { Graph } from '../compiler/ir/types.ts';
 import { CompileError } from '../compiler/ir/errors.ts';
+import type { PipelineOptions } from '../compiler/pipeline.ts';
 
 export interface RunRequest {
   readonly graph: Graph;
@@ -10,6 +11,8 @@ export interface RunRequest {
   readonly inputs: readonly Float32Array[];
   /** The model argument as given (for messages and naming build products). */
   readonly model: string;
+  /** Pass flags for targets that compile (--disable-pass, --dump-after, --time-passes). */
+  readonly pipeline?: PipelineOptions;
 }
 
 export interface Runner {

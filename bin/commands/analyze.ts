@@ -12,8 +12,9 @@ import { runPipeline } from '../../compiler/pipeline.ts';
 import { planMemory } from '../../compiler/plan/plan-memory.ts';
 import { loadModel } from '../load-model.ts';
 import { loadOptions, withModelOptions, type ModelArgs } from '../options.ts';
+import { pipelineOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
 
-interface AnalyzeArgs extends ModelArgs {
+interface AnalyzeArgs extends ModelArgs, PassArgs {
   json: boolean;
   html?: string;
 }
@@ -24,12 +25,12 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <model>',
   describe: 'report multiply-adds, parameters, memory access cost, guideline findings and the arena size',
   builder: (y) =>
-    withModelOptions(y)
+    withPassOptions(withModelOptions(y))
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file' }) as never,
   handler: async (args) => {
     const imported = await loadModel(args.model, { ...loadOptions(args), warn });
-    const compiled = runPipeline(imported, { warn });
+    const compiled = runPipeline(imported, pipelineOptions(args));
     const analysis = analyzeModel(imported, compiled, planMemory(compiled));
     if (args.html !== undefined) {
       try {

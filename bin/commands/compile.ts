@@ -11,9 +11,10 @@ import type { Artifact } from '../../compiler/target.ts';
 import { validateModelName } from '../../targets/c/names.ts';
 import { loadModel } from '../load-model.ts';
 import { loadOptions, withModelOptions, type ModelArgs } from '../options.ts';
+import { pipelineOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
 import { loadTarget, targetNames } from '../targets.ts';
 
-interface CompileArgs extends ModelArgs {
+interface CompileArgs extends ModelArgs, PassArgs {
   target: string;
   output: string;
   name: string;
@@ -52,9 +53,9 @@ export function writeArtifactsAtomically(dir: string, artifacts: readonly Artifa
 
 export const compileCommand: CommandModule<object, CompileArgs> = {
   command: 'compile <model>',
-  describe: 'compile a model to C (c, neon) or WebAssembly (wasm) in an output folder',
+  describe: 'compile a model to C (c, neon), WebAssembly (wasm) or WebGPU shaders (wgsl) in an output folder',
   builder: (y) =>
-    withModelOptions(y)
+    withPassOptions(withModelOptions(y))
       .option('target', { type: 'string', demandOption: true, describe: `what to emit: ${targetNames().join(' | ')}` })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder (created; files in it are replaced)' })
       .option('name', { type: 'string', default: 'model', describe: 'model name: a C identifier that prefixes every symbol and file' }) as never,
@@ -63,7 +64,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     const name = validateModelName(args.name);
     const target = await loadTarget(args.target);
     const imported = await loadModel(args.model, { ...loadOptions(args), warn });
-    const compiled = runPipeline(imported, { warn, extraPasses: target.passes });
+    const compiled = runPipeline(imported, { ...pipelineOptions(args), extraPasses: target.passes });
     const plan = planMemory(compiled);
     const artifacts = target.emit(compiled, plan, { name });
     writeArtifactsAtomically(args.output, artifacts);

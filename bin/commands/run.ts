@@ -7,10 +7,11 @@ import type { Graph } from '../../compiler/ir/types.ts';
 import { numel } from '../../compiler/ir/types.ts';
 import { loadModel } from '../load-model.ts';
 import { loadOptions, parseShape, withModelOptions, type ModelArgs } from '../options.ts';
+import { pipelineOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
 import { loadRunner } from '../runners.ts';
 import { readTensorFile, tensorFormat, writeTensorFile, type HostTensor } from '../tensor-files.ts';
 
-interface RunArgs extends ModelArgs {
+interface RunArgs extends ModelArgs, PassArgs {
   target: string;
   input: string;
   output?: string;
@@ -21,8 +22,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <model>',
   describe: 'run a model on an input tensor (.npy or raw .f32)',
   builder: (y) =>
-    withModelOptions(y)
-      .option('target', { type: 'string', default: 'reference', describe: 'what executes the model' })
+    withPassOptions(withModelOptions(y))
+      .option('target', { type: 'string', default: 'reference', describe: 'what executes the model (the compiler passes apply to every target but reference, which runs the imported graph)' })
       .option('input', { type: 'string', demandOption: true, describe: 'input tensor: .npy (float32) or raw little-endian .f32 with --input-shape' })
       .option('output', { type: 'string', describe: 'output tensor file (.npy or .f32); without it the top classes are printed' })
       .option('top', { type: 'number', default: 5, describe: 'how many classes to print per batch row without --output' }) as never,
@@ -34,7 +35,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const input = readTensorFile(args.input, requested);
     const graph = await loadForInput(args, requested, input);
     checkInput(graph, input, args.input);
-    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model });
+    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model, pipeline: pipelineOptions(args) });
     const shape = graph.values.get(graph.outputs[0])!.type.shape;
     const result: HostTensor = { shape, data: outputs[0] };
     if (args.output !== undefined) writeTensorFile(args.output, result);

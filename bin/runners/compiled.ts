@@ -17,9 +17,9 @@ const NAME = 'model';
 
 export function compiledRunner(targetName: 'c' | 'neon' | 'wasm'): Runner {
   return {
-    run: async ({ graph, inputs }) => {
+    run: async ({ graph, inputs, pipeline }) => {
       const target = await loadTarget(targetName);
-      const compiled = runPipeline(graph, { warn: (line) => process.stderr.write(`warning: ${line}\n`), extraPasses: target.passes });
+      const compiled = runPipeline(graph, { ...pipeline, extraPasses: target.passes });
       const artifacts = target.emit(compiled, planMemory(compiled), { name: NAME });
       const inputShape = compiled.values.get(compiled.inputs[0])!.type.shape;
       const outputShape = compiled.values.get(compiled.outputs[0])!.type.shape;

@@ -8,8 +8,8 @@ import { emitWgslModel } from '../../targets/wgsl/emit-model.ts';
 import type { Runner } from '../runners.ts';
 
 export const wgslRunner: Runner = {
-  run: async ({ graph, inputs }) => {
-    const compiled = runPipeline(graph, { warn: (line) => process.stderr.write(`warning: ${line}\n`) });
+  run: async ({ graph, inputs, pipeline }) => {
+    const compiled = runPipeline(graph, pipeline);
     const { description, weights } = emitWgslModel(compiled, planMemory(compiled), 'model');
     const model = await createWebGpuModel(description, { weights });
     try {

@@ -1,18 +1,10 @@
 // `snv2c analyze` end to end through the real command line.
 
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function snv2c(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/snv2c.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { snv2c } from '../support/cli.ts';
 
 describe('snv2c analyze', () => {
   let dir: string;

@@ -3,42 +3,15 @@
 // and no output file.
 
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readNpy } from '../../runtime/npy.ts';
+import { oneLineFailure, ROOT, snv2c } from '../support/cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'fixtures');
 const fixture = (p: string) => join(FIXTURES, p);
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function snv2c(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/snv2c.mjs'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
-/** Exit code 1, nothing on stdout, and a single "snv2c: ..." line on stderr; returns that line. */
-function oneLineFailure(r: Result): string {
-  expect(r.code, r.stderr).to.equal(1);
-  expect(r.stdout).to.equal('');
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, r.stderr).to.have.length(1);
-  expect(lines[0]).to.match(/^snv2c: /);
-  return lines[0];
-}
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   expect(a.length).to.equal(b.length);

@@ -2,21 +2,19 @@
 // or absent, errors are one line, and the compiled model's answers match PyTorch's top classes.
 
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Model } from '../../../runtime/model-api.ts';
 import { readNpy } from '../../../runtime/npy.ts';
+import { snv2cWithEnv } from '../../support/cli.ts';
 import { manifest, maxAbsDiff, REPO, scratchDir } from '../../targets/c/support.ts';
 
 const fixture = manifest.fixtures.find((f) => f.name.startsWith('tv_odd')) ?? manifest.fixtures[0];
 const modelPath = join(REPO, 'fixtures', fixture.files.model);
 const inputPath = join(REPO, 'fixtures', fixture.files.input);
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [join(REPO, 'bin', 'snv2c.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => snv2cWithEnv(env, ...args);
 
 describe('snv2c compile', function () {
   this.timeout(300_000);
@@ -27,7 +25,7 @@ describe('snv2c compile', function () {
   it('--target c writes the C, the header, the weights and a runnable <name>.ts', async () => {
     const out = join(root, 'c');
     const r = cli(['compile', modelPath, '--target', 'c', '-o', out, '--name', 'odd']);
-    expect(r.status, r.stderr).to.equal(0);
+    expect(r.code, r.stderr).to.equal(0);
     expect(readdirSync(out).sort()).to.deep.equal(['odd.c', 'odd.h', 'odd.ts', 'odd_weights.c', 'snv2c-runtime']);
     expect(readFileSync(join(out, 'odd.h'), 'utf8')).to.include('int odd_run(const float *input, float *output);');
     const emitted = (await import(pathToFileURL(join(out, 'odd.ts')).href)) as { createModel(o: { cacheDir: string }): Promise<Model> };
@@ -49,7 +47,7 @@ describe('snv2c compile', function () {
       ['compile', modelPath, '--target', 'fortran', '-o', out],
     ]) {
       const r = cli(args);
-      expect(r.status, args.join(' ')).not.to.equal(0);
+      expect(r.code, args.join(' ')).not.to.equal(0);
       expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
       expect(existsSync(out)).to.equal(false);
     }
@@ -57,10 +55,10 @@ describe('snv2c compile', function () {
 
   it('run --target c and --target wasm print the same top classes as the reference interpreter', () => {
     const reference = cli(['run', modelPath, '--target', 'reference', '--input', inputPath]);
-    expect(reference.status, reference.stderr).to.equal(0);
+    expect(reference.code, reference.stderr).to.equal(0);
     for (const target of ['c', 'wasm']) {
       const r = cli(['run', modelPath, '--target', target, '--input', inputPath], cacheEnv);
-      expect(r.status, r.stderr).to.equal(0);
+      expect(r.code, r.stderr).to.equal(0);
       // Top-5 lines print 4 decimals: equal up to the last digit of float noise.
       const classes = (s: string) => [...s.matchAll(/(\d+) \(/g)].map((m) => m[1]);
       expect(classes(r.stdout), target).to.deep.equal(classes(reference.stdout));
