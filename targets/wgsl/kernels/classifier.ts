@@ -3,12 +3,10 @@
 // are read through the routing table of A, so the flatten before it is free.
 
 import type { Operand } from '../operand-address.ts';
-import { addressFunction } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
-import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
-import { entryHeader } from './window.ts';
+import { ceilDiv, kernelHead, WORKGROUP_SIZE } from './kernel.ts';
 
 export interface ClassifierParams {
   /** [batch, inFeatures]: one channel per feature, planes of one element. */
@@ -29,9 +27,7 @@ export function classifierKernel(ctx: KernelContext, k: ClassifierParams): Kerne
   const bias = block.add(k.bias ?? new Float32Array(k.outFeatures));
   const e = ctx.entry;
   const code =
-    addressFunction(`${e}_a`, k.a, block) +
-    addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, WORKGROUP_SIZE) +
+    kernelHead(ctx, block, { a: k.a, y: k.y }) +
     `  let m = g.x;
   let n = g.z;
   if (m >= ${u32(k.outFeatures)}) { return; }

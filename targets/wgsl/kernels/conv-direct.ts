@@ -4,13 +4,12 @@
 // tap loaded then feeds the whole block. Taps are the outer loop so their index arithmetic is done once for
 // all input channels. Weights are laid out [M/tile][taps][Cin/groups][tile]; bias and ReLU fused.
 
-import { addressFunction } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
-import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
+import { ceilDiv, kernelHead, WORKGROUP_SIZE } from './kernel.ts';
 import type { SpatialConvParams } from './spatial-conv-params.ts';
-import { entryHeader, windowLoop } from './window.ts';
+import { windowLoop } from './window.ts';
 
 export function directConvKernel(ctx: KernelContext, k: SpatialConvParams): Kernel {
   const block = new WeightBlock();
@@ -43,9 +42,7 @@ export function directConvKernel(ctx: KernelContext, k: SpatialConvParams): Kern
       ? `  act[${e}_y(m0, n) + p] = acc0;\n`
       : accs.map((a, v) => `  for (var j = 0u; j < 4u; j++) { act[${e}_y(m0 + ${u32(v * 4)} + j, n) + p] = ${a}[j]; }\n`).join('');
   const code =
-    addressFunction(`${e}_x`, k.x, block) +
-    addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, WORKGROUP_SIZE) +
+    kernelHead(ctx, block, { x: k.x, y: k.y }) +
     `  let p = g.x;
   let m0 = g.y * ${u32(tile)};
   let n = g.z;

@@ -6,12 +6,10 @@
 // plane (16x4 on 7x7 planes, 64x1 on large ones) so small late-stage planes still fill it.
 
 import type { Operand } from '../operand-address.ts';
-import { addressFunction } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
-import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
-import { entryHeader } from './window.ts';
+import { ceilDiv, kernelHead, WORKGROUP_SIZE } from './kernel.ts';
 
 /** Output channels per invocation (two vec4 accumulators per pixel). */
 const OC_BLOCK = 8;
@@ -55,9 +53,7 @@ export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
   const relu = (v: string) => (k.relu ? `max(${v}, vec4<f32>(0.0))` : v);
   // Pixels past the plane end read neighbouring memory (bounds-checked by WebGPU) and are never stored.
   const code =
-    addressFunction(`${e}_x`, k.x, block) +
-    addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, [wx, wy]) +
+    kernelHead(ctx, block, { x: k.x, y: k.y }, [wx, wy]) +
     `  let p = g.x * ${u32(PIXELS)};
   let ob = g.y;
   let n = g.z;

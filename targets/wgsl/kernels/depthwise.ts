@@ -2,13 +2,12 @@
 // and channel, walking only the in-bounds taps. Its input and output planes are found through the routing
 // tables, so it permutes nothing at run time.
 
-import { addressFunction } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
-import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
+import { kernelHead, perPixelStart, perPixelWorkgroups } from './kernel.ts';
 import type { SpatialConvParams } from './spatial-conv-params.ts';
-import { entryHeader, windowLoop } from './window.ts';
+import { windowLoop } from './window.ts';
 
 export function depthwiseKernel(ctx: KernelContext, k: SpatialConvParams): Kernel {
   const block = new WeightBlock();
@@ -17,18 +16,13 @@ export function depthwiseKernel(ctx: KernelContext, k: SpatialConvParams): Kerne
   const bias = block.add(k.bias ?? new Float32Array(k.outChannels));
   const e = ctx.entry;
   const code =
-    addressFunction(`${e}_x`, k.x, block) +
-    addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, WORKGROUP_SIZE) +
-    `  let p = g.x;
-  let c = g.y;
-  let n = g.z;
-  if (p >= ${u32(k.outPlane)}) { return; }
-  let src = ${e}_x(c, n);
+    kernelHead(ctx, block, { x: k.x, y: k.y }) +
+    perPixelStart(k.outPlane) +
+    `  let src = ${e}_x(c, n);
   let wc = ${u32(weights)} + c * ${u32(taps)};
   var acc = ws(${u32(bias)} + c);
 ${windowLoop(k.window, '      acc += ws(wc + t) * select(0.0, act[src + q], ok);')}${k.relu ? '  acc = max(acc, 0.0);\n' : ''}  act[${e}_y(c, n) + p] = acc;
 }
 `;
-  return { kind: 'depthwise', code, block, workgroups: [ceilDiv(k.outPlane, WORKGROUP_SIZE), k.outChannels, k.batch] };
+  return { kind: 'depthwise', code, block, workgroups: perPixelWorkgroups(k.outPlane, k.outChannels, k.batch) };
 }

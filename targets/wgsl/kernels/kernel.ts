@@ -1,6 +1,10 @@
-// What every kernel generator returns: one WGSL entry point plus how to dispatch it.
+// What every kernel generator returns (one WGSL entry point plus how to dispatch it), and the WGSL text all
+// generators open with, kept here so each kernel file holds only what makes it different.
 
+import type { Operand } from '../operand-address.ts';
+import { addressFunction } from '../operand-address.ts';
 import type { WeightBlock } from '../weight-block.ts';
+import { u32 } from '../wgsl-text.ts';
 
 /** Threads per workgroup: within the compatibility-mode minimum (128) on every adapter. */
 export const WORKGROUP_SIZE = 64;
@@ -24,3 +28,36 @@ export interface KernelContext {
 }
 
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * A kernel's text up to the first statement of its body: one address function `<entry>_<name>(c, n)` per
+ * operand, in the order given (a routing table is appended to `block` at that point), then the `@compute`
+ * header. Every kernel indexes its work by the global invocation id `g`.
+ */
+export function kernelHead(
+  ctx: KernelContext,
+  block: WeightBlock,
+  operands: Readonly<Record<string, Operand>>,
+  workgroupSize: number | readonly [number, number] = WORKGROUP_SIZE,
+): string {
+  const addresses = Object.entries(operands).map(([name, operand]) => addressFunction(`${ctx.entry}_${name}`, operand, block));
+  const size = typeof workgroupSize === 'number' ? `${workgroupSize}` : workgroupSize.join(', ');
+  return `${addresses.join('')}@compute @workgroup_size(${size})\nfn ${ctx.entry}(@builtin(global_invocation_id) g: vec3<u32>) {\n`;
+}
+
+/**
+ * First statements of a kernel run once per output pixel `p` of channel `c` and batch item `n`; the
+ * invocations past the plane's end (the last workgroup's tail) return at once.
+ */
+export function perPixelStart(plane: number): string {
+  return `  let p = g.x;
+  let c = g.y;
+  let n = g.z;
+  if (p >= ${u32(plane)}) { return; }
+`;
+}
+
+/** The dispatch matching perPixelStart: pixels along x, channels along y, batch items along z. */
+export function perPixelWorkgroups(plane: number, channels: number, batch: number): [number, number, number] {
+  return [ceilDiv(plane, WORKGROUP_SIZE), channels, batch];
+}

@@ -3,12 +3,9 @@
 // dense output buffer. Views between kernels never reach here: they cost no dispatch.
 
 import type { Operand } from '../operand-address.ts';
-import { addressFunction } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
-import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
-import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
-import { entryHeader } from './window.ts';
+import { kernelHead, perPixelStart, perPixelWorkgroups } from './kernel.ts';
 
 export interface PointwiseParams {
   readonly x: Operand;
@@ -23,16 +20,11 @@ export function pointwiseKernel(ctx: KernelContext, k: PointwiseParams): Kernel 
   const block = new WeightBlock();
   const e = ctx.entry;
   const code =
-    addressFunction(`${e}_x`, k.x, block) +
-    addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, WORKGROUP_SIZE) +
-    `  let p = g.x;
-  let c = g.y;
-  let n = g.z;
-  if (p >= ${u32(k.plane)}) { return; }
-  let v = act[${e}_x(c, n) + p];
+    kernelHead(ctx, block, { x: k.x, y: k.y }) +
+    perPixelStart(k.plane) +
+    `  let v = act[${e}_x(c, n) + p];
   act[${e}_y(c, n) + p] = ${k.relu ? 'max(v, 0.0)' : 'v'};
 }
 `;
-  return { kind: k.relu ? 'relu' : 'copy', code, block, workgroups: [ceilDiv(k.plane, WORKGROUP_SIZE), k.channels, k.batch] };
+  return { kind: k.relu ? 'relu' : 'copy', code, block, workgroups: perPixelWorkgroups(k.plane, k.channels, k.batch) };
 }

@@ -2,13 +2,12 @@
 // global average pool before the classifier. One invocation per output element.
 
 import type { Operand } from '../operand-address.ts';
-import { addressFunction } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
-import { ceilDiv, WORKGROUP_SIZE } from './kernel.ts';
+import { ceilDiv, kernelHead, perPixelStart, perPixelWorkgroups, WORKGROUP_SIZE } from './kernel.ts';
 import type { WindowGeometry } from './window.ts';
-import { entryHeader, windowLoop } from './window.ts';
+import { windowLoop } from './window.ts';
 
 export interface PoolParams {
   readonly x: Operand;
@@ -44,18 +43,13 @@ export function poolKernel(ctx: KernelContext, k: PoolParams): Kernel {
       : '  acc = acc / max(count, 1.0);\n';
   }
   const code =
-    addressFunction(`${e}_x`, k.x, block) +
-    addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, WORKGROUP_SIZE) +
-    `  let p = g.x;
-  let c = g.y;
-  let n = g.z;
-  if (p >= ${u32(k.outPlane)}) { return; }
-  let src = ${e}_x(c, n);
+    kernelHead(ctx, block, { x: k.x, y: k.y }) +
+    perPixelStart(k.outPlane) +
+    `  let src = ${e}_x(c, n);
 ${init}${windowLoop(win, body)}${finish}  act[${e}_y(c, n) + p] = acc;
 }
 `;
-  return { kind: k.mode === 'max' ? 'maxPool' : 'avgPool', code, block, workgroups: [ceilDiv(k.outPlane, WORKGROUP_SIZE), k.channels, k.batch] };
+  return { kind: k.mode === 'max' ? 'maxPool' : 'avgPool', code, block, workgroups: perPixelWorkgroups(k.outPlane, k.channels, k.batch) };
 }
 
 export interface GlobalPoolParams {
@@ -71,9 +65,7 @@ export function globalAvgPoolKernel(ctx: KernelContext, k: GlobalPoolParams): Ke
   const block = new WeightBlock();
   const e = ctx.entry;
   const code =
-    addressFunction(`${e}_x`, k.x, block) +
-    addressFunction(`${e}_y`, k.y, block) +
-    entryHeader(e, WORKGROUP_SIZE) +
+    kernelHead(ctx, block, { x: k.x, y: k.y }) +
     `  let c = g.x;
   let n = g.z;
   if (c >= ${u32(k.channels)}) { return; }

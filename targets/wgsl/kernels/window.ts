@@ -39,9 +39,3 @@ ${body}
   }
 `;
 }
-
-/** The `@compute` entry point header; every kernel indexes work by the global invocation id `g`. */
-export function entryHeader(entry: string, workgroupSize: number | readonly [number, number]): string {
-  const size = typeof workgroupSize === 'number' ? `${workgroupSize}` : workgroupSize.join(', ');
-  return `@compute @workgroup_size(${size})\nfn ${entry}(@builtin(global_invocation_id) g: vec3<u32>) {\n`;
-}
