@@ -7,15 +7,15 @@ import type { OpOf, TensorType } from '../ir/types.ts';
 import type { Tensor } from './tensor.ts';
 import { allocate, product, stridesOf } from './tensor.ts';
 
-export function transpose(op: OpOf<'transpose'>, x: Tensor, outType: TensorType): Tensor {
-  const out = allocate(outType);
-  const shape = outType.shape;
-  const inStrides = stridesOf(x.type.shape);
-  // Walking the output in order, output axis k steps the input by the stride of input axis perm[k].
-  const step = op.perm.map((p) => inStrides[p]);
+/**
+ * Fills `out` in order from `x`, starting at element `start`: stepping output axis k moves the read position by
+ * `step[k]` (an odometer over the output shape, so any permutation or strided window costs one add per element).
+ */
+function stridedCopy(x: Tensor, out: Tensor, step: readonly number[], start: number): void {
+  const shape = out.type.shape;
   const index = new Array<number>(shape.length).fill(0);
   const [src, dst] = [x.data, out.data];
-  let i = 0;
+  let i = start;
   for (let o = 0; o < dst.length; o++) {
     dst[o] = src[i];
     for (let axis = shape.length - 1; axis >= 0; axis--) {
@@ -25,6 +25,14 @@ export function transpose(op: OpOf<'transpose'>, x: Tensor, outType: TensorType)
       index[axis] = 0;
     }
   }
+}
+
+export function transpose(op: OpOf<'transpose'>, x: Tensor, outType: TensorType): Tensor {
+  const out = allocate(outType);
+  const inStrides = stridesOf(x.type.shape);
+  // Walking the output in order, output axis k steps the input by the stride of input axis perm[k].
+  const step = op.perm.map((p) => inStrides[p]);
+  stridedCopy(x, out, step, 0);
   return out;
 }
 
@@ -77,18 +85,7 @@ export function slice(op: OpOf<'slice'>, x: Tensor, outType: TensorType): Tensor
     step[axis] = op.steps[k] * inStrides[axis];
   });
   const out = allocate(outType);
-  const index = new Array<number>(shape.length).fill(0);
-  const [src, dst] = [x.data, out.data];
-  let i = first.reduce((sum, f, axis) => sum + f * inStrides[axis], 0);
-  for (let o = 0; o < dst.length; o++) {
-    dst[o] = src[i];
-    for (let axis = shape.length - 1; axis >= 0; axis--) {
-      i += step[axis];
-      if (++index[axis] < shape[axis]) break;
-      i -= step[axis] * shape[axis];
-      index[axis] = 0;
-    }
-  }
+  stridedCopy(x, out, step, first.reduce((sum, f, axis) => sum + f * inStrides[axis], 0));
   return out;
 }
 
