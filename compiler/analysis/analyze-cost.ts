@@ -6,21 +6,14 @@ import type { Graph } from '../ir/types.ts';
 import type { MemoryPlan } from '../plan/types.ts';
 import { findUnits, type Unit } from './fragmentation.ts';
 import { checkGuidelines, type GuidelineFinding, type GuidelineId, type GuidelineOptions } from './guidelines.ts';
-import { layerCost, type LayerCost } from './layer-cost.ts';
+import { layerCost, type CostMeasures, type LayerCost } from './layer-cost.ts';
 
 export interface LayerReport extends LayerCost {
   readonly guidelines: readonly GuidelineId[];
 }
 
-export interface CostTotals {
-  readonly macs: number;
-  readonly flops: number;
-  readonly params: number;
-  readonly outputElements: number;
-  readonly macBytes: number;
-  readonly movedBytes: number;
-  /** FLOPs per MAC byte of the whole graph. */
-  readonly intensity: number;
+/** The layer measures summed over the graph; intensity is the graph's FLOPs per MAC byte. */
+export interface CostTotals extends CostMeasures {
   /** Nodes that run code (everything but views). */
   readonly kernels: number;
   readonly views: number;
@@ -44,7 +37,7 @@ export function analyzeCost(graph: Graph, opts: AnalyzeOptions = {}): CostReport
   const stepOf = new Map(graph.nodes.map((n, t) => [n.id, t]));
   const { findings, flags } = checkGuidelines(costs, units, stepOf, opts);
   const layers = costs.map((c) => ({ ...c, guidelines: flags.get(c.nodeId)! }));
-  const sum = (key: 'macs' | 'flops' | 'params' | 'outputElements' | 'macBytes' | 'movedBytes') => layers.reduce((s, l) => s + l[key], 0);
+  const sum = (key: Exclude<keyof CostMeasures, 'intensity'>) => layers.reduce((s, l) => s + l[key], 0);
   const macBytes = sum('macBytes');
   const views = layers.filter((l) => l.category === 'view').length;
   const totals: CostTotals = {

@@ -22,12 +22,8 @@ export interface ConvShape {
   readonly outPlane: number;
 }
 
-export interface LayerCost {
-  readonly nodeId: number;
-  /** node.origin: from the model file, untrusted (escape before display). */
-  readonly name: string;
-  readonly op: OpKind;
-  readonly category: LayerCategory;
+/** The measures of a layer; a graph's totals are the same measures summed (intensity recomputed). */
+export interface CostMeasures {
   /** Multiply-adds of conv / gemm / matMul for the whole input (batch included). */
   readonly macs: number;
   /** 2·macs, plus one FLOP per element for element-wise work and per window tap for pooling. */
@@ -41,6 +37,14 @@ export interface LayerCost {
   readonly movedBytes: number;
   /** FLOPs per MAC byte (0 when the layer touches no memory). */
   readonly intensity: number;
+}
+
+export interface LayerCost extends CostMeasures {
+  readonly nodeId: number;
+  /** node.origin: from the model file, untrusted (escape before display). */
+  readonly name: string;
+  readonly op: OpKind;
+  readonly category: LayerCategory;
   readonly conv?: ConvShape;
 }
 
