@@ -3,6 +3,7 @@
 
 import type { onnx } from 'onnx-proto';
 import { CompileError } from '../../ir/errors.ts';
+import { halfToFloat } from '../float16.ts';
 import type { Tensor } from '../../interpreter/tensor.ts';
 import { numel } from '../../ir/types.ts';
 import { toNumber } from './numbers.ts';
@@ -100,14 +101,4 @@ function fromTypedFields(t: onnx.ITensorProto, code: number, count: number, what
   }
   if (values.length !== count) throw new CompileError(`${what} holds ${values.length} values, its shape needs ${count}`);
   return values;
-}
-
-/** IEEE 754 binary16 bits -> number. */
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }

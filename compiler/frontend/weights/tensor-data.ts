@@ -1,5 +1,6 @@
 // Element types a checkpoint may hold, their conversion to float32 (the only type the IR computes in), and strided reads.
 
+import { halfToFloat } from '../float16.ts';
 import type { WeightMap } from './weight-map.ts';
 
 export type StoredDType = 'f32' | 'f16' | 'bf16' | 'f64' | 'i64' | 'i32' | 'i16' | 'i8' | 'u8' | 'bool';
@@ -30,16 +31,6 @@ export function elementReader(dtype: 'f32' | 'f16' | 'bf16', view: DataView, lit
       };
     }
   }
-}
-
-/** IEEE 754 binary16 to a number, including subnormals, infinities and NaN. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const mantissa = h & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 0x1f) return mantissa ? NaN : sign * Infinity;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
 /** Names of tensors holding NaN or ±Inf, for the loader's warning. */

@@ -1,7 +1,8 @@
 // float16/bfloat16 decoding against IEEE 754 bit patterns worked out by hand, and strided gathers on small views.
 
 import { expect } from 'chai';
-import { elementReader, gatherStrided, halfToFloat, readTensor } from '../../../../compiler/frontend/weights/tensor-data.ts';
+import { halfToFloat } from '../../../../compiler/frontend/float16.ts';
+import { elementReader, gatherStrided, readTensor } from '../../../../compiler/frontend/weights/tensor-data.ts';
 
 describe('tensor data', () => {
   it('decodes float16 normals, subnormals, the largest finite value, infinities and NaN', () => {
