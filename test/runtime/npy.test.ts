@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NpyFormatError, readNpy, writeNpy } from '../../runtime/npy.ts';
+import { oneLineErrorOf } from '../support/one-line-error.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
@@ -23,16 +24,7 @@ function handMade(header: string, values: number[], { version = 1, itemSize = 4 
   return out;
 }
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(NpyFormatError);
-    expect((e as Error).message).not.to.match(/\n/);
-    return (e as Error).message;
-  }
-  expect.fail('expected an NpyFormatError');
-}
+const errorOf = (fn: () => unknown): string => oneLineErrorOf(fn, NpyFormatError);
 
 describe('runtime/npy', () => {
   it('reads versions 1, 2 and 3, float32 and float64', () => {

@@ -4,9 +4,9 @@
 
 import { expect } from 'chai';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { CompileError } from '../../../../compiler/ir/errors.ts';
 import { isLegacyTorchSave, loadLegacyPth } from '../../../../compiler/frontend/weights/load-pth-legacy.ts';
 import { loadWeights } from '../../../../compiler/frontend/weights/load-weights.ts';
+import { oneLineErrorOf as errorOf } from '../../../support/one-line-error.ts';
 import { op, tensorDictPickle } from './hand-made.ts';
 
 const DATA = 'test/compiler/frontend/weights/data';
@@ -14,17 +14,6 @@ type Expected = Record<string, { shape: number[]; data: number[] }>;
 const expected = JSON.parse(readFileSync(`${DATA}/expected.json`, 'utf8')) as Expected;
 const moduleExpected = JSON.parse(readFileSync(`${DATA}/legacy_module.json`, 'utf8')) as Expected;
 const PWNED = '/tmp/snv2c-pwned';
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(CompileError);
-    expect((e as Error).message).to.not.contain('\n');
-    return (e as Error).message;
-  }
-  return expect.fail('expected a CompileError');
-}
 
 const load = (path: string) => loadWeights(readFileSync(path), path);
 

@@ -3,26 +3,15 @@
 
 import { expect } from 'chai';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { CompileError } from '../../../../compiler/ir/errors.ts';
 import { loadPth } from '../../../../compiler/frontend/weights/load-pth.ts';
 import { loadWeights } from '../../../../compiler/frontend/weights/load-weights.ts';
+import { oneLineErrorOf as errorOf } from '../../../support/one-line-error.ts';
 import { crc32 } from '../../../../compiler/frontend/weights/zip-reader.ts';
 import { makeZip, tensorDictPickle } from './hand-made.ts';
 
 const DATA = 'test/compiler/frontend/weights/data';
 const expected = JSON.parse(readFileSync(`${DATA}/expected.json`, 'utf8')) as Record<string, { shape: number[]; data: number[] }>;
 const PWNED = '/tmp/snv2c-pwned';
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(CompileError);
-    expect((e as Error).message).to.not.contain('\n');
-    return (e as Error).message;
-  }
-  return expect.fail('expected a CompileError');
-}
 
 const load = (path: string) => loadWeights(readFileSync(path), path);
 

@@ -2,8 +2,8 @@
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { CompileError } from '../../../../compiler/ir/errors.ts';
 import { loadWeights } from '../../../../compiler/frontend/weights/load-weights.ts';
+import { oneLineErrorOf as errorOf } from '../../../support/one-line-error.ts';
 
 function safetensors(header: unknown, data: Uint8Array, lengthOverride?: number): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -18,17 +18,6 @@ function f32Bytes(values: number[]): Uint8Array {
   const bytes = new Uint8Array(values.length * 4);
   values.forEach((v, i) => new DataView(bytes.buffer).setFloat32(i * 4, v, true));
   return bytes;
-}
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).to.be.instanceOf(CompileError);
-    expect((e as Error).message).to.not.contain('\n');
-    return (e as Error).message;
-  }
-  return expect.fail('expected a CompileError');
 }
 
 describe('loading .safetensors', () => {
