@@ -2,8 +2,8 @@
 // CLI never pulls in a compiler toolchain it does not use. A target adds itself with one line in RUNNERS.
 
 import type { Graph } from '../compiler/ir/types.ts';
-import { CompileError } from '../compiler/ir/errors.ts';
 import type { PipelineOptions } from '../compiler/pipeline.ts';
+import { lazyRegistry } from './lazy-registry.ts';
 
 export interface RunRequest {
   readonly graph: Graph;
@@ -20,28 +20,14 @@ export interface Runner {
   run(request: RunRequest): Promise<Float32Array[]>;
 }
 
-interface RunnerEntry {
-  readonly description: string;
-  readonly load: () => Promise<Runner>;
-}
-
-const RUNNERS: Readonly<Record<string, RunnerEntry>> = {
+const RUNNERS = lazyRegistry<Runner>({
   reference: { description: 'the reference interpreter (plain TypeScript, fp32)', load: () => import('./runners/reference.ts').then((m) => m.referenceRunner) },
   c: { description: 'emitted C built with the system compiler (cached native harness)', load: () => import('./runners/compiled.ts').then((m) => m.compiledRunner('c')) },
   neon: { description: 'emitted NEON C (aarch64; cross-built and run under qemu-aarch64 on other hosts)', load: () => import('./runners/compiled.ts').then((m) => m.compiledRunner('neon')) },
   wasm: { description: 'emitted C built to WebAssembly with clang, run in Node', load: () => import('./runners/compiled.ts').then((m) => m.compiledRunner('wasm')) },
   wgsl: { description: 'WGSL compute shaders on WebGPU in Node (Dawn: a GPU, or OpenGL ES on Mesa)', load: () => import('./runners/wgsl.ts').then((m) => m.wgslRunner) },
-};
+});
 
-export function runnerNames(): string[] {
-  return Object.keys(RUNNERS);
-}
+export const runnerNames = (): string[] => RUNNERS.names();
 
-export async function loadRunner(name: string): Promise<Runner> {
-  const entry = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
-  if (!entry) {
-    const list = Object.entries(RUNNERS).map(([n, e]) => `${n} (${e.description})`).join(', ');
-    throw new CompileError(`unknown target ${JSON.stringify(name.slice(0, 40))}; available: ${list}`);
-  }
-  return entry.load();
-}
+export const loadRunner = (name: string): Promise<Runner> => RUNNERS.load(name);
