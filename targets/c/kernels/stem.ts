@@ -7,8 +7,8 @@
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { addressing, placementAddressing, type ChannelAddressing } from '../operands.ts';
-import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
-import { portableTile, type TileSpec } from './conv1x1-tile.ts';
+import type { TileSpec } from './conv1x1-tile.ts';
+import { tileCode } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
 import { tapRanges } from './generic-conv.ts';
@@ -50,7 +50,7 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
   const output: ChannelAddressing = { ...outPlace, at: (i) => `${outPlace.at(i)} + oy * ${outWidth}` };
   const tile = (rows: number, px: number): string => {
     const spec: TileSpec = { rows, pixels: px, channels: taps, relu, input: tapAddressing, output };
-    return ctx.neon ? `#if defined(__ARM_NEON)\n${neonConv1x1Tile(spec)}\n#else\n${portableTile(spec)}\n#endif` : portableTile(spec);
+    return tileCode(ctx.neon, spec);
   };
   const fullP = Math.floor(outWidth / ROW_TILE) * ROW_TILE;
   const pixelLoops = (rows: number): string[] => [

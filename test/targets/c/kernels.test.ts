@@ -3,7 +3,7 @@
 // odd size, channel-routed operands (split/shuffle/concat views read in place), and the generic fallbacks.
 
 import { expect } from 'chai';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
 import type { Activation, Graph, Pads4, Pair } from '../../../compiler/ir/types.ts';
@@ -12,6 +12,12 @@ import { planMemory } from '../../../compiler/plan/plan-memory.ts';
 import { createNativeModel } from '../../../runtime/native-model.ts';
 import { emitCModel } from '../../../targets/c/emit-model.ts';
 import { maxAbsDiff, scratchDir, STRICT_FLAGS, writeArtifacts } from './support.ts';
+
+// Every tile path: portable C, NEON (cross-built, qemu), and on x86 hosts the AVX2+FMA and AVX-512 tiles, which
+// only a compiler targeting those extensions builds (the host must run them, hence the cpuinfo check).
+const X86_FLAGS: Record<string, string[]> = { avx2: ['-march=x86-64-v3'], avx512: ['-march=x86-64-v4'] };
+const hostFlags = process.arch === 'x64' && existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+const VARIANTS = ['portable', 'neon', ...(/\bavx2\b/.test(hostFlags) && /\bfma\b/.test(hostFlags) ? ['avx2'] : []), ...(/\bavx512f\b/.test(hostFlags) ? ['avx512'] : [])];
 
 function random(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -77,19 +83,23 @@ describe('C kernels against the reference interpreter', function () {
     ['depthwise 3x3 s2 on 20x37 then s1 on 10x19 (vector bodies and scalar tails)', singleOpGraph([1, 5, 20, 37], (b, x) => conv(b, conv(b, x, 5, 5, 3, 2, 1, 5, 'relu', 73), 5, 5, 3, 1, 1, 5, 'relu', 74))],
     ['grouped 5x5 conv (generic fallback), batch 2', singleOpGraph([2, 4, 11, 8], (b, x) => conv(b, x, 4, 6, 5, 1, 2, 2, 'relu', 80))],
     ['1x1 conv 37 -> 19 on 3x11 (every tile remainder)', singleOpGraph([1, 37, 3, 11], (b, x) => conv(b, x, 37, 19, 1, 1, 0, 1, 'relu', 90))],
+    ['1x1 conv 20 -> 21 on 7x7 (weights outside, overlapping 32-wide tail)', singleOpGraph([1, 20, 7, 7], (b, x) => conv(b, x, 20, 21, 1, 1, 0, 1, 'relu', 91))],
+    ['1x1 conv 9 -> 10 on 14x14 (overlapping 8-wide tail), batch 2', singleOpGraph([2, 9, 14, 14], (b, x) => conv(b, x, 9, 10, 1, 1, 0, 1, 'none', 92))],
+    ['1x1 conv 5 -> 3 on 2x3 (plane narrower than a vector)', singleOpGraph([1, 5, 2, 3], (b, x) => conv(b, x, 5, 3, 1, 1, 0, 1, 'relu', 93))],
     ['average pool 3x3 s2 with count_include_pad', singleOpGraph([1, 3, 8, 7], (b, x) => b.addNode({ kind: 'avgPool', kernel: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], ceilMode: false, countIncludePad: true }, [x], 'avg')[0])],
     ['split output written densely (a view materialised)', singleOpGraph([1, 6, 3, 3], (b, x) => b.addNode({ kind: 'channelShuffle', groups: 3 }, [conv(b, x, 6, 6, 1, 1, 0, 1, 'none', 95)], 'shuffle')[0])],
   ];
 
   for (const [label, graph] of cases) {
-    for (const neon of [false, true]) {
-      it(`${label}${neon ? ' (neon source)' : ''}`, async () => {
+    for (const variant of VARIANTS) {
+      const neon = variant === 'neon';
+      it(`${label}${variant === 'portable' ? '' : ` (${variant})`}`, async () => {
         const inShape = graph.values.get(graph.inputs[0])!.type.shape;
         const outShape = graph.values.get(graph.outputs[0])!.type.shape;
         const input = random(inShape.reduce((a, c) => a * c, 1), 5);
-        const dir = join(root, `${label.replace(/[^a-z0-9]+/gi, '_')}_${neon}`);
+        const dir = join(root, `${label.replace(/[^a-z0-9]+/gi, '_')}_${variant}`);
         writeArtifacts(dir, emitCModel(graph, planMemory(graph), { name: 'k', neon }).artifacts);
-        const model = await createNativeModel({ dir, name: 'k', target: neon ? 'neon' : 'c', cflags: STRICT_FLAGS, cacheDir: join(root, 'cache'), inputShape: inShape, outputShape: outShape });
+        const model = await createNativeModel({ dir, name: 'k', target: neon ? 'neon' : 'c', cflags: [...STRICT_FLAGS, ...(X86_FLAGS[variant] ?? [])], cacheDir: join(root, 'cache'), inputShape: inShape, outputShape: outShape });
         try {
           const out = await model.run(input);
           expect(maxAbsDiff(out, runGraph(graph, [input])[0])).to.be.at.most(2e-5);
