@@ -11,13 +11,20 @@ import { acquireDevice } from '../../../runtime/webgpu-device.ts';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Mesa wants a private runtime dir and a cache it may write; keep both inside the repo's ignored tmp/. */
+/**
+ * Mesa wants a private runtime dir and a cache it may write; keep both inside the repo's ignored tmp/.
+ * The tests target Dawn's GLES backend (what CI has), so Dawn's default backend is GLES too: on Linux the
+ * default would be Vulkan, and on a machine without a GPU the Vulkan loader finds only Mesa's lavapipe, which
+ * Dawn rejects with a multi-line warning on stderr before the GLES fallback is tried. DAWNNODE_BACKEND is read
+ * by dawn.node only when create() names no backend; set it yourself to run the tests on another one.
+ */
 export function configureMesaEnvironment(): void {
   const runtimeDir = join(REPO, 'tmp', 'xdg-runtime');
   mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
   process.env.XDG_RUNTIME_DIR ??= runtimeDir;
   process.env.XDG_CACHE_HOME ??= join(REPO, '.cache');
   process.env.EGL_PLATFORM ??= 'surfaceless';
+  process.env.DAWNNODE_BACKEND ??= 'opengles';
 }
 
 /** Dawn's GLES backend in compatibility mode: the adapter CI machines without a GPU have. */
