@@ -2,6 +2,7 @@
 // {"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__"?: {...}}, then one byte buffer that the
 // tensors must tile exactly (no gaps, no overlaps), as the format's own reference implementation requires.
 
+import { stridesOf } from '../../interpreter/tensor.ts';
 import { CompileError, quoteName } from '../../ir/errors.ts';
 import type { StoredDType } from './tensor-data.ts';
 import { DTYPE_BYTES, isFloatWeightType, readTensor } from './tensor-data.ts';
@@ -60,7 +61,7 @@ export function loadSafetensors(bytes: Uint8Array, file: string): WeightMap {
     }
     const dtype = e.dtype as 'f32' | 'f16' | 'bf16';
     const slice = new DataView(bytes.buffer, bytes.byteOffset + dataStart + e.begin, e.end - e.begin);
-    const strides = contiguousStrides(e.shape);
+    const strides = stridesOf(e.shape);
     weights.set(e.name, { shape: e.shape, data: readTensor(dtype, slice, true, 0, e.shape, strides) });
   }
   return weights;
@@ -97,14 +98,4 @@ function checkTiling(entries: HeaderEntry[], dataBytes: number, fail: (reason: s
     at = e.end;
   }
   if (at !== dataBytes) fail(`safetensors data section has ${dataBytes - at} bytes no tensor uses`);
-}
-
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d];
-  }
-  return strides;
 }
