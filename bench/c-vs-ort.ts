@@ -1,7 +1,9 @@
-// Native C (x86, -O3 -march=native, 1 thread) against onnxruntime-node (1 intra-op thread) on the same ShuffleNetV2
-// x1.0 ONNX model, both timed in this run. Prints each median and the ratio (onnxruntime / snv2c: >1 means faster).
-//   npx tsx bench/c-vs-ort.ts [model.onnx] [--runs N]
-// The C side is timed inside a small C main (no pipe or process overhead in the figure), after warm-up runs.
+// Native C (-O3 -march=native, 1 thread) and the wasm build (in this Node) against onnxruntime-node (1 intra-op
+// thread) on the same ShuffleNetV2 ONNX models, all timed in this run. Prints each median and the ratio
+// onnxruntime / snv2c (>1 means snv2c is faster). Machines are noisy: compare ratios from one run, not ms.
+//   npx tsx bench/c-vs-ort.ts [model.onnx ...] [--runs N] [--cc gcc,clang] [--no-wasm]
+// Default models: x1.0 and x0.5 fixtures. The C side is timed inside a small C main (no pipe or process overhead
+// in the figure), after warm-up runs; wasm and onnxruntime are timed around each call in JavaScript.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,25 +14,21 @@ import { importOnnx } from '../compiler/frontend/onnx/import-onnx.ts';
 import { runPipeline } from '../compiler/pipeline.ts';
 import { planMemory } from '../compiler/plan/plan-memory.ts';
 import { emitCModel } from '../targets/c/emit-model.ts';
+import type { Artifact } from '../compiler/target.ts';
+import { buildWasm } from '../targets/wasm/build-wasm.ts';
+import { emitWasmGlue, wasmExports } from '../targets/wasm/glue.ts';
 
 const args = process.argv.slice(2);
-const modelPath = args.find((a) => a.endsWith('.onnx')) ?? new URL('../fixtures/tv_x1_0_224_o11_folded/model.onnx', import.meta.url).pathname;
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 200;
-const cc = process.env.CC || 'gcc';
+const option = (flag: string) => (args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined);
+const fixture = (dir: string) => new URL(`../fixtures/${dir}/model.onnx`, import.meta.url).pathname;
+const models = args.filter((a) => a.endsWith('.onnx'));
+if (models.length === 0) models.push(fixture('tv_x1_0_224_o11_folded'), fixture('tv_x0_5_224_o13_bn'));
+const runs = Number(option('--runs') ?? 200);
+const compilers = (option('--cc') ?? (process.env.CC || 'gcc')).split(',');
+const withWasm = !args.includes('--no-wasm');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const bytes = readFileSync(modelPath);
-const graph = runPipeline(importOnnx(bytes, { file: modelPath, inputShape: [1, 3, 224, 224] }), { warn: () => undefined });
-const emitted = emitCModel(graph, planMemory(graph), { name: 'net', neon: false });
-const dir = mkdtempSync(join(tmpdir(), 'snv2c-bench-'));
-const input = new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.37) * 0.5);
-try {
-  for (const a of emitted.artifacts) writeFileSync(join(dir, a.path), a.contents);
-  writeFileSync(join(dir, 'input.bin'), new Uint8Array(input.buffer));
-  writeFileSync(
-    join(dir, 'bench_main.c'),
-    `#define _POSIX_C_SOURCE 199309L
+const BENCH_MAIN = `#define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -38,7 +36,7 @@ try {
 static float in[NET_INPUT_SIZE], out[NET_OUTPUT_SIZE];
 static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
 int main(int argc, char **argv) {
-  int runs = atoi(argv[1]), i; double *t = malloc(sizeof(double) * runs); struct timespec a, b;
+  int runs = argc > 1 ? atoi(argv[1]) : 1, i; double *t = malloc(sizeof(double) * runs); struct timespec a, b;
   FILE *f = fopen("input.bin", "rb"); if (!f || fread(in, sizeof(float), NET_INPUT_SIZE, f) != NET_INPUT_SIZE) return 1; fclose(f);
   for (i = 0; i < 20; i++) net_run(in, out);
   for (i = 0; i < runs; i++) { clock_gettime(CLOCK_MONOTONIC, &a); net_run(in, out); clock_gettime(CLOCK_MONOTONIC, &b);
@@ -47,30 +45,73 @@ int main(int argc, char **argv) {
   printf("%f %f\\n", t[runs / 2], (double)out[0]);
   return 0;
 }
-`,
-  );
-  const build = spawnSync(cc, ['-std=c99', '-O3', '-march=native', '-o', 'bench', 'net.c', 'net_weights.c', 'bench_main.c'], { cwd: dir, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`${cc} failed: ${build.stderr}`);
-  const run = spawnSync(join(dir, 'bench'), [String(runs)], { cwd: dir, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`bench failed: ${run.stderr}`);
-  const [cMs, cFirst] = run.stdout.trim().split(' ').map(Number);
+`;
 
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, 224, 224]) };
-  let ortFirst = 0;
-  for (let i = 0; i < 20; i++) ortFirst = ((await session.run(feeds))[session.outputNames[0]].data as Float32Array)[0];
+/** Median ms and first logit of the native build with `cc`. */
+function timeNative(dir: string, cc: string): [number, number] {
+  const build = spawnSync(cc, ['-std=c99', '-O3', '-march=native', '-o', `bench_${cc}`, 'net.c', 'net_weights.c', 'bench_main.c'], { cwd: dir, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`${cc} failed: ${build.stderr}`);
+  const run = spawnSync(join(dir, `bench_${cc}`), [String(runs)], { cwd: dir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`bench failed: ${run.stderr}`);
+  const [ms, first] = run.stdout.trim().split(' ').map(Number);
+  return [ms, first];
+}
+
+async function timeJs(call: () => Promise<number> | number): Promise<[number, number]> {
+  let first = 0;
+  for (let i = 0; i < 20; i++) first = await call();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    await session.run(feeds);
+    await call();
     times.push(performance.now() - t0);
   }
-  const ortMs = median(times);
-  console.log(`model: ${modelPath}`);
-  console.log(`snv2c C (${cc} -O3 -march=native, 1 thread): median ${cMs.toFixed(3)} ms  (arena ${emitted.arenaBytes} bytes)`);
-  console.log(`onnxruntime-node (1 intra-op thread):      median ${ortMs.toFixed(3)} ms`);
-  console.log(`check: logit[0] C ${cFirst.toFixed(6)} vs onnxruntime ${ortFirst.toFixed(6)}`);
-  console.log(`ratio onnxruntime / snv2c = ${(ortMs / cMs).toFixed(2)}x`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  return [median(times), first];
+}
+
+async function timeWasm(artifacts: readonly Artifact[], input: Float32Array): Promise<[number, number]> {
+  const sources = [...artifacts.filter((a) => a.path.endsWith('.c') || a.path.endsWith('.h')), { path: 'net_wasm.c', contents: emitWasmGlue('net') }];
+  const instance = await WebAssembly.instantiate(new WebAssembly.Module(buildWasm(sources, wasmExports('net')) as BufferSource), {});
+  const ex = instance.exports as Record<string, (() => number) | WebAssembly.Memory>;
+  const memory = ex.memory as WebAssembly.Memory;
+  const inPtr = (ex.net_input_buffer as () => number)();
+  const outPtr = (ex.net_output_buffer as () => number)();
+  const infer = ex.net_infer as () => number;
+  return timeJs(() => {
+    new Float32Array(memory.buffer, inPtr, input.length).set(input);
+    infer();
+    return new Float32Array(memory.buffer, outPtr, 1)[0];
+  });
+}
+
+for (const modelPath of models) {
+  const bytes = readFileSync(modelPath);
+  const graph = runPipeline(importOnnx(bytes, { file: modelPath, inputShape: [1, 3, 224, 224] }), { warn: () => undefined });
+  const emitted = emitCModel(graph, planMemory(graph), { name: 'net', neon: false });
+  const dir = mkdtempSync(join(tmpdir(), 'snv2c-bench-'));
+  const input = new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.37) * 0.5);
+  try {
+    for (const a of emitted.artifacts) writeFileSync(join(dir, a.path), a.contents);
+    writeFileSync(join(dir, 'input.bin'), new Uint8Array(input.buffer));
+    writeFileSync(join(dir, 'bench_main.c'), BENCH_MAIN);
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, 224, 224]) };
+    const ortRun = async () => ((await session.run(feeds))[session.outputNames[0]].data as Float32Array)[0];
+    console.log(`model: ${modelPath}  (arena ${emitted.arenaBytes} bytes)`);
+    // onnxruntime is timed next to each snv2c build, so a noisy stretch of the machine hits both sides of a ratio.
+    const line = (label: string, ms: number, first: number, ortMs: number, ortFirst: number) =>
+      console.log(`  ${label.padEnd(34)} ${ms.toFixed(3)} ms vs onnxruntime ${ortMs.toFixed(3)} ms  ratio ${(ortMs / ms).toFixed(2)}x  (logit[0] ${first.toFixed(5)} / ${ortFirst.toFixed(5)})`);
+    for (const cc of compilers) {
+      const [ms, first] = timeNative(dir, cc);
+      const [ortMs, ortFirst] = await timeJs(ortRun);
+      line(`C ${cc} -O3 -march=native, 1 thread`, ms, first, ortMs, ortFirst);
+    }
+    if (withWasm) {
+      const [ms, first] = await timeWasm(emitted.artifacts, input);
+      const [ortMs, ortFirst] = await timeJs(ortRun);
+      line('wasm (clang -O3 -msimd128) in Node', ms, first, ortMs, ortFirst);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,7 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
 import { neonDepthwiseInterior } from '../neon/depthwise-interior.ts';
+import { x86DepthwiseInterior } from '../x86/depthwise-interior.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
 
@@ -55,7 +56,8 @@ function planeHelper(ctx: KernelContext, name: string, g: PlaneGeometry, relu: b
     `  o[ox] = ${reluExpr('v', relu)};`,
     `}`,
   ].join('\n');
-  const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu)}\n#else\n${portableInterior}\n#endif` : portableInterior) : '';
+  const hostInterior = x86DepthwiseInterior(g, lo, hi, relu, portableInterior);
+  const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu)}\n#else\n${hostInterior}\n#endif` : hostInterior) : '';
   return [
     `static void ${name}(const float *restrict xp, float *restrict yp, const float *restrict w, const float b) {`,
     `  const float ${[...Array(9).keys()].map((i) => `w${i} = w[${i}]`).join(', ')};`,
