@@ -116,7 +116,7 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     `/* Model ${name}: kernels specialised by snv2c for fixed shapes. No malloc, no I/O, no libm. */`,
     `#include "${name}.h"`,
     '#include <stdint.h>',
-    // The x86 tiles (targets/c/x86) are compiled only where the compiler itself targets AVX-512F or AVX2+FMA.
+    // The vector kernels (targets/c/vector) are compiled only where the compiler itself targets AVX-512F or AVX2+FMA.
     '#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))',
     '#include <immintrin.h>',
     '#endif',

@@ -11,14 +11,14 @@ import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
 import { neonConv1x1Tile } from '../neon/conv1x1-tile.ts';
 import { portableTile, type TileSpec } from './conv1x1-tile.ts';
-import { x86Conv1x1Tile } from '../x86/conv1x1-tile.ts';
+import { vectorConv1x1Tile } from '../vector/conv1x1-tile.ts';
 
 /** Default register tile: 8 output channels x 32 pixels (AVX-512 / NEON sized; see CEmitOptions.tile). */
 export const DEFAULT_TILE = { rows: 8, pixels: 32 } as const;
 
-/** One tile for every build: NEON when asked for and compiled for ARM, AVX-512 / AVX2+FMA on x86, else portable. */
+/** One tile for every build: NEON when asked for and compiled for ARM, AVX-512 / AVX2+FMA on x86, SIMD128 on wasm, else portable. */
 export function tileCode(neon: boolean, spec: TileSpec): string {
-  const portable = x86Conv1x1Tile(spec, portableTile(spec));
+  const portable = vectorConv1x1Tile(spec, portableTile(spec));
   return neon ? `#if defined(__ARM_NEON)\n${neonConv1x1Tile(spec)}\n#else\n${portable}\n#endif` : portable;
 }
 

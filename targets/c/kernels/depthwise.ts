@@ -7,7 +7,7 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
 import { neonDepthwiseInterior } from '../neon/depthwise-interior.ts';
-import { x86DepthwiseInterior } from '../x86/depthwise-interior.ts';
+import { x86DepthwiseInterior } from '../vector/depthwise-interior.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
 
