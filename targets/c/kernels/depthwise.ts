@@ -57,7 +57,7 @@ function planeHelper(ctx: KernelContext, name: string, g: PlaneGeometry, relu: b
     `}`,
   ].join('\n');
   const hostInterior = x86DepthwiseInterior(g, lo, hi, relu, portableInterior);
-  const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu)}\n#else\n${hostInterior}\n#endif` : hostInterior) : '';
+  const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu, portableInterior)}\n#else\n${hostInterior}\n#endif` : hostInterior) : '';
   return [
     `static void ${name}(const float *restrict xp, float *restrict yp, const float *restrict w, const float b) {`,
     `  const float ${[...Array(9).keys()].map((i) => `w${i} = w[${i}]`).join(', ')};`,

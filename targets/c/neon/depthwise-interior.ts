@@ -1,38 +1,24 @@
 // NEON interior of the depthwise 3×3 row loop: 4 output columns per step. Stride 1 loads three overlapping
-// vectors per row; stride 2 de-interleaves with vld2q_f32 (even/odd columns). The vector loop stops where a
-// load would pass the row end (vld2q reads 8 floats), and the remaining interior columns run scalar.
+// vectors per row; stride 2 de-interleaves with vld2q_f32 (even/odd columns; it reads 8 floats, so a step
+// needs 9 floats from its first tap). The loop itself is shared: kernels/depthwise-row-loop.ts.
 
 import type { PlaneGeometry } from '../kernels/depthwise.ts';
-import { reluExpr } from '../kernels/context.ts';
+import { vectorRowLoop, type RowLoopIsa } from '../kernels/depthwise-row-loop.ts';
 
-export function neonDepthwiseInterior(g: PlaneGeometry, lo: number, hi: number, relu: boolean): string {
-  // Last column a vector step may start at, so that every load stays inside the row.
-  const lastStart = g.stride === 1 ? Math.min(hi - 4, g.width - 5) : Math.min(hi - 4, Math.floor((g.width - 9) / 2));
-  const loads =
-    g.stride === 1
-      ? (r: number) => `const float32x4_t p${r}0 = vld1q_f32(r${r} + ix), p${r}1 = vld1q_f32(r${r} + ix + 1), p${r}2 = vld1q_f32(r${r} + ix + 2);`
-      : (r: number) => `const float32x4x2_t e${r} = vld2q_f32(r${r} + ix), f${r} = vld2q_f32(r${r} + ix + 2); const float32x4_t p${r}0 = e${r}.val[0], p${r}1 = e${r}.val[1], p${r}2 = f${r}.val[0];`;
-  const taps = [0, 1, 2].flatMap((r) => [0, 1, 2].map((k) => `acc = vfmaq_f32(acc, p${r}${k}, vdupq_n_f32(w${r * 3 + k}));`));
-  const scalarTaps = [0, 1, 2].flatMap((ky) => [0, 1, 2].map((kx) => `w${ky * 3 + kx} * r${ky}[ix + ${kx}]`));
-  return [
-    `{`,
-    `int ox = ${lo};`,
-    ...(lastStart >= lo
-      ? [
-          `for (; ox <= ${lastStart}; ox += 4) {`,
-          `  const int ix = ox * ${g.stride} - 1;`,
-          `  float32x4_t acc = vdupq_n_f32(b);`,
-          ...[0, 1, 2].map((r) => `  ${loads(r)}`),
-          `  ${taps.join(' ')}`,
-          `  vst1q_f32(o + ox, ${relu ? 'vmaxq_f32(acc, vdupq_n_f32(0.0f))' : 'acc'});`,
-          `}`,
-        ]
-      : []),
-    `for (; ox < ${hi}; ox++) {`,
-    `  const int ix = ox * ${g.stride} - 1;`,
-    `  const float v = b + ${scalarTaps.join(' + ')};`,
-    `  o[ox] = ${reluExpr('v', relu)};`,
-    `}`,
-    `}`,
-  ].join('\n');
+const NEON: RowLoopIsa = {
+  lanes: 4,
+  vectorType: 'float32x4_t',
+  stride2Reach: 9,
+  loads: (r, stride) =>
+    stride === 1
+      ? `const float32x4_t p${r}0 = vld1q_f32(r${r} + ix), p${r}1 = vld1q_f32(r${r} + ix + 1), p${r}2 = vld1q_f32(r${r} + ix + 2);`
+      : `const float32x4x2_t e${r} = vld2q_f32(r${r} + ix), f${r} = vld2q_f32(r${r} + ix + 2); const float32x4_t p${r}0 = e${r}.val[0], p${r}1 = e${r}.val[1], p${r}2 = f${r}.val[0];`,
+  splat: (s) => `vdupq_n_f32(${s})`,
+  fma: (a, b) => `acc = vfmaq_f32(acc, ${a}, ${b});`,
+  store: (p, v) => `vst1q_f32(${p}, ${v});`,
+  maxZero: (v) => `vmaxq_f32(${v}, vdupq_n_f32(0.0f))`,
+};
+
+export function neonDepthwiseInterior(g: PlaneGeometry, lo: number, hi: number, relu: boolean, portable: string): string {
+  return vectorRowLoop(NEON, g, lo, hi, relu) ?? portable;
 }
