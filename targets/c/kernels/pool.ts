@@ -11,15 +11,21 @@ function wrap(node: Node, summary: string, fn: string, body: string[]): Kernel {
   return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
 }
 
-export function emitPool(ctx: KernelContext, node: Node, fn: string): Kernel {
-  const op = node.op as OpOf<'maxPool'> | OpOf<'avgPool'>;
-  if (op.kind === 'maxPool' && op.kernel[0] * op.kernel[1] <= 25) return emitRowMaxPool(ctx, node, fn, op);
+/** Shapes, operand addressing and window sizes every pooling emitter starts from. */
+function windowSetup(ctx: KernelContext, node: Node, op: OpOf<'maxPool'> | OpOf<'avgPool'>) {
   const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
   const [, , outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
   const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
   const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
   const [kh, kw] = op.kernel;
   const [sh, sw] = op.stride;
+  return { batch, channels, height, width, outHeight, outWidth, input, output, kh, kw, sh, sw };
+}
+
+export function emitPool(ctx: KernelContext, node: Node, fn: string): Kernel {
+  const op = node.op as OpOf<'maxPool'> | OpOf<'avgPool'>;
+  if (op.kind === 'maxPool' && op.kernel[0] * op.kernel[1] <= 25) return emitRowMaxPool(ctx, node, fn, op);
+  const { batch, channels, height, width, outHeight, outWidth, input, output, kh, kw, sh, sw } = windowSetup(ctx, node, op);
   const [pt, pl, pb, pr] = op.pads;
   const isMax = op.kind === 'maxPool';
   const inner = isMax
@@ -91,12 +97,7 @@ export function emitGlobalAvgPool(ctx: KernelContext, node: Node, fn: string): K
  * indices known at compile time.
  */
 function emitRowMaxPool(ctx: KernelContext, node: Node, fn: string, op: OpOf<'maxPool'>): Kernel {
-  const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
-  const [, , outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
-  const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
-  const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
-  const [kh, kw] = op.kernel;
-  const [sh, sw] = op.stride;
+  const { batch, channels, height, width, outHeight, outWidth, input, output, kh, kw, sh, sw } = windowSetup(ctx, node, op);
   const [pt, pl] = op.pads;
   const clampCol = (ix: number) => Math.min(width - 1, Math.max(0, ix));
   // Interior: every tap column inside the row.
