@@ -6,7 +6,7 @@
 // other op reads all its inputs and writes its outputs. A view under the memory plan touches nothing.
 
 import type { Graph, Node, OpKind, Value } from '../ir/types.ts';
-import { ELEMENTWISE_OPS, MOVEMENT_OPS, bytesOf, numel } from '../ir/types.ts';
+import { ELEMENTWISE_OPS, MOVEMENT_OPS, UNARY_OPS, bytesOf, numel } from '../ir/types.ts';
 
 export type LayerCategory = 'conv' | 'matmul' | 'pool' | 'elementwise' | 'movement' | 'view';
 
@@ -103,8 +103,8 @@ function multiplyAdds(graph: Graph, node: Node): number {
 
 function otherFlops(graph: Graph, node: Node, outputElements: number): number {
   const op = node.op;
+  if (UNARY_OPS.has(op.kind)) return outputElements;
   switch (op.kind) {
-    case 'relu':
     case 'binary':
       return outputElements;
     case 'batchNorm':

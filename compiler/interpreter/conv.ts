@@ -1,5 +1,5 @@
 // Direct 2-D convolution (ONNX Conv semantics: groups, dilations, pads [top,left,bottom,right], strides)
-// with an optional fused ReLU.
+// with the fused epilogue: activation, then an optional residual add.
 //
 // Loop order is "weight-stationary": for each output plane, each input channel and each kernel tap, one weight
 // is multiplied into a whole run of output pixels. The valid output range of every tap is precomputed, so the
@@ -7,6 +7,7 @@
 // f32 once, which makes this oracle slightly more accurate than any f32 kernel it is compared with.
 
 import type { OpOf, TensorType } from '../ir/types.ts';
+import { activationScalar } from './activation.ts';
 import type { Tensor } from './tensor.ts';
 import { allocate, f32Data } from './tensor.ts';
 
@@ -22,7 +23,7 @@ function tapRanges(outSize: number, size: number, kernel: number, stride: number
   return { lo, hi };
 }
 
-export function conv2d(op: OpOf<'conv2d'>, x: Tensor, w: Tensor, bias: Tensor | undefined, outType: TensorType): Tensor {
+export function conv2d(op: OpOf<'conv2d'>, x: Tensor, w: Tensor, bias: Tensor | undefined, residual: Tensor | undefined, outType: TensorType): Tensor {
   const xd = f32Data(x, 'conv2d input');
   const wd = f32Data(w, 'conv2d weight');
   const bd = bias ? f32Data(bias, 'conv2d bias') : undefined;
@@ -37,7 +38,8 @@ export function conv2d(op: OpOf<'conv2d'>, x: Tensor, w: Tensor, bias: Tensor | 
   const outPerGroup = outChannels / op.groups;
   const inPlane = height * width;
   const outPlane = outH * outW;
-  const relu = op.activation === 'relu';
+  const activation = activationScalar(op.activation);
+  const rd = op.residual && residual ? f32Data(residual, 'conv2d residual') : undefined;
   // A 1x1 conv with unit stride and no padding is a GEMM over the pixel axis: no index arithmetic at all.
   const pointwise = kh === 1 && kw === 1 && strideH === 1 && strideW === 1 && op.pads.every((p) => p === 0);
   const rows = tapRanges(outH, height, kh, strideH, padT, dilH);
@@ -72,8 +74,12 @@ export function conv2d(op: OpOf<'conv2d'>, x: Tensor, w: Tensor, bias: Tensor | 
         }
       }
       const outBase = (n * outChannels + m) * outPlane;
-      if (relu) for (let p = 0; p < outPlane; p++) yd[outBase + p] = acc[p] < 0 ? 0 : acc[p];
-      else for (let p = 0; p < outPlane; p++) yd[outBase + p] = acc[p];
+      // Each stage rounds to f32 like the unfused ops would (conv result, activation result, then the add).
+      for (let p = 0; p < outPlane; p++) {
+        let v = Math.fround(acc[p]);
+        if (activation) v = Math.fround(activation(v));
+        yd[outBase + p] = rd ? v + rd[outBase + p] : v;
+      }
     }
   }
   return out;

@@ -1,19 +1,10 @@
-// Per-element ops: relu, batchNorm (inference, per channel on axis 1) and numpy-broadcasting binary arithmetic.
+// Per-element ops: batchNorm (inference, per channel on axis 1) and numpy-broadcasting binary arithmetic.
 // Binary ops also run on i64 tensors, which is how the ONNX frontend folds shape arithmetic at import.
 
 import { CompileError } from '../ir/errors.ts';
 import type { BinaryFn, OpOf, TensorType } from '../ir/types.ts';
 import type { Tensor } from './tensor.ts';
 import { allocate, f32Data, product, stridesOf } from './tensor.ts';
-
-export function relu(x: Tensor): Tensor {
-  const xd = f32Data(x, 'relu');
-  const out = allocate(x.type);
-  const yd = out.data;
-  // `< 0 ? 0 : v` keeps NaN as NaN, like onnxruntime.
-  for (let i = 0; i < xd.length; i++) yd[i] = xd[i] < 0 ? 0 : xd[i];
-  return out;
-}
 
 export function batchNorm(op: OpOf<'batchNorm'>, [x, scale, bias, mean, variance]: readonly Tensor[]): Tensor {
   const xd = f32Data(x, 'batchNorm input');

@@ -7,7 +7,8 @@ import { inferOutputTypes } from '../ir/shape-inference.ts';
 import type { Op, OpKind, Value } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import { conv2d } from './conv.ts';
-import { batchNorm, binary, relu } from './elementwise.ts';
+import { unary } from './activation.ts';
+import { batchNorm, binary } from './elementwise.ts';
 import { gemm, matMul } from './matmul.ts';
 import { channelShuffle, concat, gather, slice, split, transpose } from './movement.ts';
 import { avgPool, maxPool } from './pool.ts';
@@ -18,9 +19,13 @@ export type { Tensor } from './tensor.ts';
 
 /** [min, max] number of inputs per op kind. */
 const ARITY: Record<OpKind, readonly [number, number]> = {
-  conv2d: [2, 3],
+  conv2d: [2, 4],
   batchNorm: [5, 5],
   relu: [1, 1],
+  sigmoid: [1, 1],
+  hardSigmoid: [1, 1],
+  hardSwish: [1, 1],
+  clip: [1, 1],
   maxPool: [1, 1],
   avgPool: [1, 1],
   globalAvgPool: [1, 1],
@@ -54,11 +59,15 @@ export function evalOp(op: Op, inputs: readonly Tensor[]): Tensor[] {
   const [x] = inputs;
   switch (op.kind) {
     case 'conv2d':
-      return [conv2d(op, x, inputs[1], inputs[2], types[0])];
+      return [conv2d(op, x, inputs[1], inputs[2], inputs[3], types[0])];
     case 'batchNorm':
       return [batchNorm(op, inputs)];
     case 'relu':
-      return [relu(x)];
+    case 'sigmoid':
+    case 'hardSigmoid':
+    case 'hardSwish':
+    case 'clip':
+      return [unary(op, x)];
     case 'maxPool':
       return [maxPool(op, x, types[0])];
     case 'avgPool':

@@ -2,6 +2,7 @@
 // Used by GraphBuilder on every node it adds and by the verifier to re-check a graph after each pass.
 
 import { CompileError } from './errors.ts';
+import { classifyConv } from './conv-class.ts';
 import type { Op, TensorType, Value } from './types.ts';
 import { numel } from './types.ts';
 
@@ -58,7 +59,13 @@ export function inferOutputTypes(op: Op, inputs: readonly Value[]): TensorType[]
       if (t[2] && numel(t[2].shape) !== m) fail(`conv bias has ${numel(t[2].shape)} entries, expected ${m}`);
       const oh = windowOutput(h, kh, op.stride[0], op.pads[0], op.pads[2], op.dilations[0]);
       const ow = windowOutput(w, kw, op.stride[1], op.pads[1], op.pads[3], op.dilations[1]);
-      return [f32([n, m, oh, ow])];
+      const shape = [n, m, oh, ow];
+      if (op.residual && (t.length !== 4 || t[3].dtype !== 'f32' || t[3].shape.join(',') !== shape.join(','))) {
+        fail(`conv with a residual needs inputs x, w, b, r with r of shape [${shape.join(',')}], got ${t.length} inputs${t[3] ? ` (r [${t[3].shape.join(',')}])` : ''}`);
+      }
+      if (!op.residual && t.length > 3) fail(`conv takes at most 3 inputs without a residual, got ${t.length}`);
+      if (op.convClass !== undefined && op.convClass !== classifyConv(op, c, m)) fail(`conv marked ${op.convClass} is ${classifyConv(op, c, m)}`);
+      return [f32(shape)];
     }
     case 'batchNorm': {
       const c = x.shape[1];
@@ -66,6 +73,12 @@ export function inferOutputTypes(op: Op, inputs: readonly Value[]): TensorType[]
       return [x];
     }
     case 'relu':
+    case 'sigmoid':
+    case 'hardSigmoid':
+    case 'hardSwish':
+      if (x.dtype !== 'f32') fail(`${op.kind} needs f32 input, got ${x.dtype}`);
+      return [x];
+    case 'clip':
     case 'identity':
       return [x];
     case 'maxPool':

@@ -26,17 +26,45 @@ export type Pair = readonly [number, number];
 /** Pads as [top, left, bottom, right] (ONNX order for 2-D: begin_h, begin_w, end_h, end_w). */
 export type Pads4 = readonly [number, number, number, number];
 
-export type Activation = 'none' | 'relu';
+/**
+ * What a conv applies to each result in its epilogue (after the bias, before a fused residual add). Each is the
+ * fused form of a standalone unary op with fixed constants, so a kernel needs no parameters:
+ *   relu x < 0 ? 0 : x            relu6 min(max(x, 0), 6)  (clip 0..6)      sigmoid 1 / (1 + exp(-x))
+ *   hardSigmoid min(max(x / 6 + 1/2, 0), 1)  (PyTorch's; ONNX HardSigmoid alpha 1/6, beta 1/2)
+ *   hardSwish x * hardSigmoid(x)  (ONNX HardSwish)
+ */
+export type Activation = 'none' | 'relu' | 'relu6' | 'sigmoid' | 'hardSigmoid' | 'hardSwish';
+
+/**
+ * How a conv reads its input, decided once from its attributes and shapes (compiler/ir/conv-class.ts):
+ *   pointwise: 1x1, stride 1, no padding, groups 1 (a GEMM over pixels)
+ *   depthwise: groups == input channels == output channels
+ *   grouped:   any other groups > 1
+ *   general:   everything else with groups 1 (stem 3x3, strided or padded 1x1, ...)
+ */
+export type ConvClass = 'pointwise' | 'depthwise' | 'grouped' | 'general';
 
 export type BinaryFn = 'add' | 'sub' | 'mul' | 'div';
 
 /** One operation. Attributes are fully resolved at import time (no dynamic shapes reach the IR). */
 export type Op =
-  // inputs: x [N,C,H,W], w [M, C/groups, kh, kw], b? [M]
-  | { readonly kind: 'conv2d'; readonly kernel: Pair; readonly stride: Pair; readonly pads: Pads4; readonly dilations: Pair; readonly groups: number; readonly activation: Activation }
+  // inputs: x [N,C,H,W], w [M, C/groups, kh, kw], b? [M]; with `residual` also r [N,M,OH,OW] and b is required.
+  // y = activation(conv(x, w) + b) (+ r when residual): the residual is added after the activation.
+  // `convClass` is set by the classify-convs pass (see compiler/ir/conv-class.ts) and checked by the verifier.
+  | {
+      readonly kind: 'conv2d'; readonly kernel: Pair; readonly stride: Pair; readonly pads: Pads4; readonly dilations: Pair; readonly groups: number;
+      readonly activation: Activation; readonly residual?: true; readonly convClass?: ConvClass;
+    }
   // inputs: x, scale, bias, mean, var (all per channel, axis 1)
   | { readonly kind: 'batchNorm'; readonly epsilon: number }
+  // Unary activations (UNARY_OPS), same type in and out. hardSigmoid: min(max(alpha * x + beta, 0), 1);
+  // hardSwish: x * min(max(x / 6 + 1/2, 0), 1); clip: min(max(x, min), max) with +-Infinity for an open side
+  // (min > max gives max everywhere, as ONNX says; clip also runs on i64). A NaN stays NaN in all of them.
   | { readonly kind: 'relu' }
+  | { readonly kind: 'sigmoid' }
+  | { readonly kind: 'hardSigmoid'; readonly alpha: number; readonly beta: number }
+  | { readonly kind: 'hardSwish' }
+  | { readonly kind: 'clip'; readonly min: number; readonly max: number }
   | { readonly kind: 'maxPool'; readonly kernel: Pair; readonly stride: Pair; readonly pads: Pads4; readonly ceilMode: boolean }
   | { readonly kind: 'avgPool'; readonly kernel: Pair; readonly stride: Pair; readonly pads: Pads4; readonly ceilMode: boolean; readonly countIncludePad: boolean }
   // [N,C,H,W] -> [N,C,1,1]
@@ -88,8 +116,11 @@ export interface Graph {
 
 /** Ops that only move or relabel data; the channel-routing pass turns the channel ones into bookkeeping. */
 export const MOVEMENT_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['reshape', 'transpose', 'split', 'slice', 'concat', 'gather', 'identity', 'channelShuffle']);
+/** Per-element activations with one input and one output of the same type. */
+export const UNARY_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['relu', 'sigmoid', 'hardSigmoid', 'hardSwish', 'clip']);
+export type UnaryOp = OpOf<'relu' | 'sigmoid' | 'hardSigmoid' | 'hardSwish' | 'clip'>;
 /** Cheap per-element ops (guideline G4). */
-export const ELEMENTWISE_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['relu', 'binary', 'batchNorm']);
+export const ELEMENTWISE_OPS: ReadonlySet<OpKind> = new Set<OpKind>([...UNARY_OPS, 'binary', 'batchNorm']);
 
 export function numel(shape: readonly number[]): number {
   let n = 1;

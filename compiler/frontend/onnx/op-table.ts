@@ -3,7 +3,8 @@
 import type { NodeView } from './node-view.ts';
 import { importCast, importConstant, importConstantOfShape, importRange, importShape } from './ops-constant.ts';
 import { importAveragePool, importBatchNormalization, importConv, importGlobalAveragePool, importMaxPool } from './ops-conv-pool.ts';
-import { importBinary, importDropout, importGemm, importIdentity, importMatMul, importReduceMean, importRelu } from './ops-math.ts';
+import { importClip, importHardSigmoid, importHardSwish, importRelu, importSigmoid } from './ops-activation.ts';
+import { importBinary, importDropout, importGemm, importIdentity, importMatMul, importReduceMean } from './ops-math.ts';
 import { importConcat, importFlatten, importGather, importPad, importReshape, importSlice, importSplit, importSqueeze, importTranspose, importUnsqueeze } from './ops-shape.ts';
 
 /** Returns one IR value id per ONNX output the node defines. */
@@ -13,6 +14,10 @@ export const OP_IMPORTERS: ReadonlyMap<string, OpImporter> = new Map<string, OpI
   ['Conv', importConv],
   ['BatchNormalization', importBatchNormalization],
   ['Relu', importRelu],
+  ['Sigmoid', importSigmoid],
+  ['HardSigmoid', importHardSigmoid],
+  ['HardSwish', importHardSwish],
+  ['Clip', importClip],
   ['MaxPool', importMaxPool],
   ['AveragePool', importAveragePool],
   ['GlobalAveragePool', importGlobalAveragePool],

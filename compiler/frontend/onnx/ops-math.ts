@@ -1,4 +1,4 @@
-// Elementwise arithmetic, activations, matrix products and reductions.
+// Elementwise arithmetic, matrix products and reductions (activations are in ops-activation.ts).
 
 import { CompileError } from '../../ir/errors.ts';
 import type { BinaryFn } from '../../ir/types.ts';
@@ -6,10 +6,6 @@ import { normaliseAxis } from '../../ir/shape-inference.ts';
 import type { NodeView } from './node-view.ts';
 
 export const importBinary = (fn: BinaryFn) => (n: NodeView): number[] => n.emit({ kind: 'binary', fn }, [n.input(0), n.input(1)]);
-
-export function importRelu(n: NodeView): number[] {
-  return n.emit({ kind: 'relu' }, [n.input(0)]);
-}
 
 export function importIdentity(n: NodeView): number[] {
   return n.emit({ kind: 'identity' }, [n.input(0)]);

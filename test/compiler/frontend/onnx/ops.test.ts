@@ -261,4 +261,42 @@ describe('ONNX frontend: ops against onnxruntime', () => {
       { kind: 'reduceMean', axes: [2, 3], keepDims: false },
     ]);
   });
+
+  it('activations: Sigmoid, HardSigmoid, HardSwish, Clip as ReLU6 (inputs) and SE-style broadcast Mul', async () => {
+    const g = await matchesOnnxRuntime({
+      opset: 14,
+      inputs: [{ name: 'x', shape: [2, 4, 3, 3] }],
+      initializers: { lo: f32([], [0]), hi: f32([], [6]), k: f32([1, 4, 1, 1], [4, -3, 2, 5]) },
+      nodes: [
+        { op: 'Mul', inputs: ['x', 'k'], outputs: ['xk'] },
+        { op: 'HardSwish', inputs: ['xk'], outputs: ['hs'] },
+        { op: 'Clip', inputs: ['xk', 'lo', 'hi'], outputs: ['r6'] },
+        { op: 'GlobalAveragePool', inputs: ['hs'], outputs: ['pooled'] },
+        { op: 'HardSigmoid', inputs: ['pooled'], outputs: ['gate'], attrs: { alpha: { float: 1 / 6 } } },
+        { op: 'Sigmoid', inputs: ['r6'], outputs: ['sg'] },
+        { op: 'Mul', inputs: ['sg', 'gate'], outputs: ['y'] },
+      ],
+      outputs: ['y', 'r6'],
+    });
+    expect(kinds(g)).to.deep.equal(['binary', 'hardSwish', 'clip', 'globalAvgPool', 'hardSigmoid', 'sigmoid', 'binary']);
+    expect(g.nodes[2].op).to.deep.equal({ kind: 'clip', min: 0, max: 6 });
+    expect(g.nodes[4].op).to.deep.include({ alpha: 0.16666667, beta: 0.5 });
+  });
+
+  it('Clip bounds: attributes before opset 11, open sides when absent', async () => {
+    const g10 = await matchesOnnxRuntime({
+      opset: 10,
+      inputs: [{ name: 'x', shape: [3, 5] }],
+      nodes: [{ op: 'Clip', inputs: ['x'], outputs: ['y'], attrs: { min: { float: -0.25 } } }],
+      outputs: ['y'],
+    });
+    expect(g10.nodes[0].op).to.deep.equal({ kind: 'clip', min: -0.25, max: Infinity });
+    const g13 = await matchesOnnxRuntime({
+      opset: 13,
+      inputs: [{ name: 'x', shape: [3, 5] }],
+      nodes: [{ op: 'Clip', inputs: ['x'], outputs: ['y'] }],
+      outputs: ['y'],
+    });
+    expect(g13.nodes[0].op).to.deep.equal({ kind: 'clip', min: -Infinity, max: Infinity });
+  });
 });
