@@ -2,12 +2,12 @@
 
 import type { Argv } from 'yargs';
 import { CompileError } from '../compiler/ir/errors.ts';
-import type { LoadModelOptions } from './load-model.ts';
+import type { LoadOptions } from '../api/model-source.ts';
 
 export function parseShape(text: string, what = '--input-shape'): number[] {
   const parts = text.split(/[x,]/);
   const dims = parts.map((p) => (/^\d+$/.test(p.trim()) ? Number(p.trim()) : NaN));
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new CompileError(`${what} must look like 1x3x224x224 (positive integers), got ${JSON.stringify(text.slice(0, 60))}`);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new CompileError(`${what} must look like 1x3x224x224 (positive integers), got ${JSON.stringify(text.slice(0, 60))}`, { kind: 'invalid-input' });
   return dims;
 }
 
@@ -27,7 +27,7 @@ export function withModelOptions<T>(y: Argv<T>) {
     .option('seed', { type: 'number', describe: 'seed of the deterministic weight init when a spec model has no --weights' });
 }
 
-export function loadOptions(args: ModelArgs, inputShape?: readonly number[]): LoadModelOptions {
+export function loadOptions(args: ModelArgs, inputShape?: readonly number[]): LoadOptions {
   return {
     inputShape: inputShape ?? (args['input-shape'] !== undefined ? parseShape(args['input-shape']) : undefined),
     weights: args.weights,

@@ -1,9 +1,9 @@
 // The compiler-pass flags shared by every command that compiles (`compile`, `analyze`, `run`):
-// --disable-pass, --dump-after and --time-passes, turned into runPipeline's options. IR dumps and timings go
+// --disable-pass, --dump-after and --time-passes, turned into the library's pass options. IR dumps and timings go
 // to stderr so they never mix with generated output, tensors or --json on stdout.
 
 import type { Argv } from 'yargs';
-import type { PipelineOptions } from '../compiler/pipeline.ts';
+import type { PassOptions } from '../api/compile.ts';
 import { PASS_NAMES } from '../compiler/pipeline.ts';
 
 export interface PassArgs {
@@ -23,14 +23,12 @@ export function withPassOptions<T>(y: Argv<T>) {
 /** Splits "a,b" as well as repeated flags, so both spellings work. */
 const names = (list?: string[]): string[] => (list ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 
-export function pipelineOptions(args: PassArgs): PipelineOptions {
+/** The pass flags as the library takes them (dumps, timings and warnings go to stderr by default). */
+export function passOptions(args: PassArgs): PassOptions {
   const dump = names(args['dump-after']);
-  const log = (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
   return {
     disable: names(args['disable-pass']),
     dumpAfter: dump.includes('all') ? 'all' : dump,
     timePasses: args['time-passes'] ?? false,
-    log,
-    warn: (line) => process.stderr.write(`warning: ${line}\n`),
   };
 }

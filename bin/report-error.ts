@@ -7,6 +7,7 @@ import { NpyFormatError } from '../runtime/npy.ts';
 export class UsageError extends Error {}
 
 export function errorLine(e: unknown): string {
+  if (e instanceof CompileError && e.kind === 'internal') return `${e.message} (set SNV2C_DEBUG=1 for a stack trace)`;
   if (e instanceof CompileError || e instanceof NpyFormatError) return e.message;
   if (e instanceof UsageError) return `${oneLine(e.message)} (see snv2c --help)`;
   const message = e instanceof Error ? e.message : String(e);

@@ -5,7 +5,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CompileError } from '../compiler/ir/errors.ts';
 import { NpyFormatError, readNpy, writeNpy } from '../runtime/npy.ts';
-import { readInputFile } from './read-file.ts';
+import { readInputFile } from '../api/read-file.ts';
 
 export interface HostTensor {
   readonly shape: readonly number[];
@@ -17,7 +17,7 @@ type TensorFormat = 'npy' | 'f32';
 export function tensorFormat(path: string): TensorFormat {
   if (/\.npy$/i.test(path)) return 'npy';
   if (/\.f32$/i.test(path)) return 'f32';
-  throw new CompileError('unknown tensor file type: expected .npy or .f32 (raw little-endian float32)', { file: path });
+  throw new CompileError('unknown tensor file type: expected .npy or .f32 (raw little-endian float32)', { file: path, kind: 'invalid-input' });
 }
 
 const show = (s: readonly number[]) => `[${s.join(',')}]`;
@@ -31,15 +31,15 @@ export function readTensorFile(path: string, shape?: readonly number[]): HostTen
     try {
       array = readNpy(bytes, path);
     } catch (e) {
-      if (e instanceof NpyFormatError) throw new CompileError(e.message);
+      if (e instanceof NpyFormatError) throw new CompileError(e.message, { kind: 'invalid-input' });
       throw e;
     }
-    if (shape && show(shape) !== show(array.shape)) throw new CompileError(`holds shape ${show(array.shape)} but --input-shape is ${show(shape)}`, { file: path });
+    if (shape && show(shape) !== show(array.shape)) throw new CompileError(`holds shape ${show(array.shape)} but --input-shape is ${show(shape)}`, { file: path, kind: 'invalid-input' });
     return array;
   }
-  if (!shape) throw new CompileError('a raw .f32 file has no shape: give --input-shape NxCxHxW', { file: path });
+  if (!shape) throw new CompileError('a raw .f32 file has no shape: give --input-shape NxCxHxW', { file: path, kind: 'invalid-input' });
   const count = shape.reduce((p, d) => p * d, 1);
-  if (bytes.length !== count * 4) throw new CompileError(`holds ${bytes.length} bytes, shape ${show(shape)} needs ${count * 4}`, { file: path });
+  if (bytes.length !== count * 4) throw new CompileError(`holds ${bytes.length} bytes, shape ${show(shape)} needs ${count * 4}`, { file: path, kind: 'invalid-input' });
   const copy = new Uint8Array(bytes); // aligned copy
   const view = new DataView(copy.buffer);
   const data = new Float32Array(count);
@@ -64,6 +64,6 @@ export function writeTensorFile(path: string, t: HostTensor): void {
     renameSync(temp, path);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw new CompileError(`cannot write output: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+    throw new CompileError(`cannot write output: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path, kind: 'io' });
   }
 }

@@ -1,4 +1,4 @@
-// What a backend provides. compiler/ never imports targets/: bin/ picks a Target and hands it to the pipeline.
+// What a backend provides. compiler/ never imports targets/: the library API (api/) picks a Target and hands it to the pipeline.
 
 import type { Graph } from './ir/types.ts';
 import type { Pass } from './passes/pass.ts';
@@ -11,7 +11,7 @@ export interface Artifact {
 }
 
 export interface EmitOptions {
-  /** C identifier-safe model name (validated by the CLI): prefixes every emitted symbol and file. */
+  /** C identifier-safe model name (validated by the library API): prefixes every emitted symbol and file. */
   readonly name: string;
 }
 

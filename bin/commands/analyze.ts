@@ -1,25 +1,20 @@
-// `snv2c analyze <model> [--json] [--html report.html]`: cost of the model as given and of the compiled graph
-// (multiply-adds, parameters, memory access cost, G1-G4 findings), plus the arena of the static memory plan.
+// `snv2c analyze <model> [--json] [--html report.html]`: the library's analyze(): cost of the model as given and
+// of the compiled graph (multiply-adds, parameters, memory access cost, G1-G4 findings), and the arena.
 
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { analysisJson, analyzeModel } from '../../compiler/analysis/analyze-model.ts';
+import { analyze, CompileError } from '../../api/index.ts';
+import { analysisJson } from '../../compiler/analysis/analyze-model.ts';
 import { formatHtmlReport } from '../../compiler/analysis/html-report.ts';
 import { formatTextReport } from '../../compiler/analysis/text-report.ts';
-import { CompileError } from '../../compiler/ir/errors.ts';
-import { runPipeline } from '../../compiler/pipeline.ts';
-import { planMemory } from '../../compiler/plan/plan-memory.ts';
-import { loadModel } from '../load-model.ts';
 import { loadOptions, withModelOptions, type ModelArgs } from '../options.ts';
-import { pipelineOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
+import { passOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
 
 interface AnalyzeArgs extends ModelArgs, PassArgs {
   json: boolean;
   html?: string;
 }
-
-const warn = (line: string) => process.stderr.write(`warning: ${line}\n`);
 
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <model>',
@@ -29,16 +24,14 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file' }) as never,
   handler: async (args) => {
-    const imported = await loadModel(args.model, { ...loadOptions(args), warn });
-    const compiled = runPipeline(imported, pipelineOptions(args));
-    const analysis = analyzeModel(imported, compiled, planMemory(compiled));
+    const { report } = await analyze(args.model, { ...loadOptions(args), passes: passOptions(args) });
     if (args.html !== undefined) {
       try {
-        writeFileSync(args.html, formatHtmlReport(analysis, basename(args.model)));
+        writeFileSync(args.html, formatHtmlReport(report, basename(args.model)));
       } catch (e) {
-        throw new CompileError(`cannot write the HTML report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: args.html });
+        throw new CompileError(`cannot write the HTML report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: args.html, kind: 'io' });
       }
     }
-    process.stdout.write(args.json ? JSON.stringify(analysisJson(analysis), null, 2) + '\n' : formatTextReport(analysis));
+    process.stdout.write(args.json ? JSON.stringify(analysisJson(report), null, 2) + '\n' : formatTextReport(report));
   },
 };

@@ -2,7 +2,7 @@
 
 import type { CommandModule } from 'yargs';
 import { printGraph } from '../../compiler/ir/print.ts';
-import { loadModel } from '../load-model.ts';
+import { loadGraph } from '../../api/model-source.ts';
 import { loadOptions, withModelOptions, type ModelArgs } from '../options.ts';
 
 interface InspectArgs extends ModelArgs {
@@ -14,7 +14,7 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   describe: 'print the IR of a model',
   builder: (y) => withModelOptions(y).option('constants', { type: 'boolean', default: true, describe: 'list constants (weights) with checksums; --no-constants hides them' }) as never,
   handler: async (args) => {
-    const graph = await loadModel(args.model, loadOptions(args));
+    const graph = await loadGraph(args.model, loadOptions(args));
     process.stdout.write(printGraph(graph, { constants: args.constants }));
   },
 };

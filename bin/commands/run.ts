@@ -5,10 +5,10 @@ import type { CommandModule } from 'yargs';
 import { CompileError } from '../../compiler/ir/errors.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { numel } from '../../compiler/ir/types.ts';
-import { loadModel } from '../load-model.ts';
+import { loadGraph } from '../../api/model-source.ts';
+import { loadRunner } from '../../api/runners.ts';
 import { loadOptions, parseShape, withModelOptions, type ModelArgs } from '../options.ts';
-import { pipelineOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
-import { loadRunner } from '../runners.ts';
+import { passOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
 import { readTensorFile, tensorFormat, writeTensorFile, type HostTensor } from '../tensor-files.ts';
 
 interface RunArgs extends ModelArgs, PassArgs {
@@ -35,7 +35,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const input = readTensorFile(args.input, requested);
     const graph = await loadForInput(args, requested, input);
     checkInput(graph, input, args.input);
-    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model, pipeline: pipelineOptions(args) });
+    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model, passes: passOptions(args) });
     const shape = graph.values.get(graph.outputs[0])!.type.shape;
     const result: HostTensor = { shape, data: outputs[0] };
     if (args.output !== undefined) writeTensorFile(args.output, result);
@@ -49,21 +49,21 @@ export const runCommand: CommandModule<object, RunArgs> = {
  */
 async function loadForInput(args: RunArgs, requested: readonly number[] | undefined, input: HostTensor): Promise<Graph> {
   try {
-    return await loadModel(args.model, loadOptions(args, requested ?? input.shape));
+    return await loadGraph(args.model, loadOptions(args, requested ?? input.shape));
   } catch (e) {
     if (requested || !(e instanceof CompileError)) throw e;
-    const declared = await loadModel(args.model, loadOptions(args)).catch(() => undefined);
+    const declared = await loadGraph(args.model, loadOptions(args)).catch(() => undefined);
     if (declared) checkInput(declared, input, args.input);
     throw e;
   }
 }
 
 function checkInput(graph: Graph, input: HostTensor, file: string): void {
-  if (graph.inputs.length !== 1) throw new CompileError(`the model takes ${graph.inputs.length} inputs; run feeds exactly one`);
+  if (graph.inputs.length !== 1) throw new CompileError(`the model takes ${graph.inputs.length} inputs; run feeds exactly one`, { kind: 'unsupported' });
   if (graph.outputs.length < 1) throw new CompileError('the model has no outputs');
   const expected = graph.values.get(graph.inputs[0])!.type.shape;
   if (expected.join('x') !== input.shape.join('x') || numel(expected) !== input.data.length) {
-    throw new CompileError(`holds shape [${input.shape.join(',')}] but the model expects [${expected.join(',')}]`, { file });
+    throw new CompileError(`holds shape [${input.shape.join(',')}] but the model expects [${expected.join(',')}]`, { file, kind: 'invalid-input' });
   }
 }
 

@@ -17,7 +17,7 @@ function lastUses(graph: Graph): Map<number, number> {
 
 function valueOf(graph: Graph, id: number): Value {
   const v = graph.values.get(id);
-  if (!v) throw new CompileError(`internal: graph refers to unknown value ${id}`);
+  if (!v) throw new CompileError(`internal: graph refers to unknown value ${id}`, { kind: 'internal' });
   return v;
 }
 
@@ -37,7 +37,7 @@ export function runGraph(graph: Graph, inputs: readonly Float32Array[]): Float32
     const t = live.get(id);
     if (t) return t;
     const v = valueOf(graph, id);
-    if (!v.data) throw new CompileError(`internal: value ${quoteName(v.name)} is read before it is computed`);
+    if (!v.data) throw new CompileError(`internal: value ${quoteName(v.name)} is read before it is computed`, { kind: 'internal' });
     return { type: v.type, data: v.data };
   };
 

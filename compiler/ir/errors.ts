@@ -7,20 +7,60 @@ export interface ErrorSite {
   node?: string;
 }
 
+/**
+ * What went wrong, so callers (the CLI, the bundler plugin, users' code) branch without matching message text:
+ * - `unsupported`: a valid model using something snv2c does not implement (an op, attribute, dtype, layout);
+ * - `invalid-model`: the model, spec or weights file is malformed or inconsistent (the default);
+ * - `invalid-input`: a tensor, image or option given alongside the model is wrong;
+ * - `io`: a file could not be read or written, or a tool (C compiler, clang) could not run;
+ * - `internal`: a bug in snv2c itself.
+ */
+export type ErrorKind = 'unsupported' | 'invalid-model' | 'invalid-input' | 'io' | 'internal';
+
+export interface ErrorDetails extends ErrorSite {
+  readonly kind?: ErrorKind;
+}
+
+/** Marks CompileErrors across copies of this module (a CommonJS and an ES module instance of one package). */
+const BRAND = Symbol.for('snv2c.CompileError');
+
 export class CompileError extends Error {
+  /**
+   * `e instanceof CompileError` holds for a CompileError from any copy of this module: tools that load snv2c both
+   * ways (test runners, bundlers) would otherwise see two unrelated classes. Subclasses keep the usual check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== CompileError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly site: ErrorSite;
   readonly reason: string;
+  readonly kind: ErrorKind;
 
-  constructor(reason: string, site: ErrorSite = {}) {
+  constructor(reason: string, details: ErrorDetails = {}) {
+    const { kind, ...site } = details;
     super(formatMessage(reason, site));
     this.name = 'CompileError';
     this.reason = reason;
     this.site = site;
+    this.kind = kind ?? 'invalid-model';
   }
 
-  /** The same reason with more context filled in (inner code rarely knows the file name). */
+  /** The file being read when it failed, if known. */
+  get file(): string | undefined {
+    return this.site.file;
+  }
+
+  /** The graph node it failed at (name and op type), if known. */
+  get node(): string | undefined {
+    return this.site.node;
+  }
+
+  /** The same reason and kind with more context filled in (inner code rarely knows the file name). */
   withSite(site: ErrorSite): CompileError {
-    return new CompileError(this.reason, { ...site, ...this.site, file: this.site.file ?? site.file });
+    return new CompileError(this.reason, { ...site, ...this.site, file: this.site.file ?? site.file, kind: this.kind });
   }
 }
 

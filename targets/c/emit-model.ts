@@ -71,7 +71,7 @@ function header(name: string, graph: Graph, plan: MemoryPlan): string {
 export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions): CModel {
   const name = validateModelName(options.name);
   if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
-    throw new CompileError(`C target: models with ${graph.inputs.length} inputs and ${graph.outputs.length} outputs are not supported (need exactly one of each)`);
+    throw new CompileError(`C target: models with ${graph.inputs.length} inputs and ${graph.outputs.length} outputs are not supported (need exactly one of each)`, { kind: 'unsupported' });
   }
   const weights = new WeightPool();
   const tables = new OffsetTables(name);

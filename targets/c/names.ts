@@ -10,7 +10,7 @@ const C_KEYWORDS = new Set(
 /** A model name must be a plain C identifier: it prefixes every symbol and names the emitted files. */
 export function validateModelName(name: string): string {
   if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name) || C_KEYWORDS.has(name)) {
-    throw new CompileError(`model name ${quoteName(name)} must be a C identifier (a letter, then letters, digits or _; at most 63 characters; not a C keyword)`);
+    throw new CompileError(`model name ${quoteName(name)} must be a C identifier (a letter, then letters, digits or _; at most 63 characters; not a C keyword)`, { kind: 'invalid-input' });
   }
   return name;
 }

@@ -23,7 +23,7 @@ export function buildWasm(sources: readonly Artifact[], exportNames: readonly st
     const cFiles = sources.filter((a) => a.path.endsWith('.c')).map((a) => a.path);
     const args = [...WASM_CFLAGS, '-Wl,--no-entry', '-Wl,-z,stack-size=1048576', ...exportNames.map((n) => `-Wl,--export=${n}`), '-o', 'model.wasm', ...cFiles];
     const result = spawnSync(cc, args, { cwd: dir, encoding: 'utf8' });
-    if (result.error) throw new CompileError(`wasm target: cannot run ${JSON.stringify(cc)} (${result.error.message}); install clang and lld (Debian: apt-get install clang lld)`);
+    if (result.error) throw new CompileError(`wasm target: cannot run ${JSON.stringify(cc)} (${result.error.message}); install clang and lld (Debian: apt-get install clang lld)`, { kind: 'io' });
     if (result.status !== 0) {
       const err = result.stderr || '';
       const hint = /wasm-ld|lld/.test(err) && /not found|No such file|unable to execute/i.test(err) ? ' (the wasm linker is missing: apt-get install lld)' : '';

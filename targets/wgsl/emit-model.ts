@@ -37,7 +37,7 @@ fn ws(i: u32) -> f32 { return wf[i]; }
 
 export function emitWgslModel(graph: Graph, plan: MemoryPlan, name: string): WgslModel {
   if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
-    throw new CompileError(`wgsl target: models with exactly one input and one output are supported, this one has ${graph.inputs.length} and ${graph.outputs.length}`);
+    throw new CompileError(`wgsl target: models with exactly one input and one output are supported, this one has ${graph.inputs.length} and ${graph.outputs.length}`, { kind: 'unsupported' });
   }
   const shapeOf = (id: number) => graph.values.get(id)!.type.shape;
   const inputShape = shapeOf(graph.inputs[0]);

@@ -27,7 +27,7 @@ const planeOf = (shape: readonly number[]): number => shape.slice(2).reduce((a, 
 
 export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
   const fail = (reason: string): never => {
-    throw new CompileError(`wgsl target: ${reason}`, { node: node.origin });
+    throw new CompileError(`wgsl target: ${reason}`, { node: node.origin, kind: 'unsupported' });
   };
   const value = (id: number): Value => cx.graph.values.get(id) ?? fail(`unknown value ${id}`);
   const activation = (id: number): Operand => {

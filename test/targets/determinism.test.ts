@@ -8,7 +8,7 @@ import { importOnnx } from '../../compiler/frontend/onnx/import-onnx.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
 import { planMemory } from '../../compiler/plan/plan-memory.ts';
 import type { Artifact } from '../../compiler/target.ts';
-import { loadTarget, targetNames } from '../../bin/targets.ts';
+import { loadTarget, targetNames } from '../../api/targets.ts';
 
 const MODEL = join(import.meta.dirname, '../../fixtures/tv_odd_o15_bn/model.onnx');
 

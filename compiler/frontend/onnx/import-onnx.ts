@@ -39,7 +39,7 @@ function importModel(bytes: Uint8Array, opts: OnnxImportOptions): Graph {
     const name = init.name ?? '';
     ctx.bind(name, ctx.addConstant(name, tensorFromProto(init, `initializer ${quoteName(name)}`)));
   }
-  if ((graph.sparseInitializer ?? []).length > 0) throw new CompileError('sparse initializers are not supported');
+  if ((graph.sparseInitializer ?? []).length > 0) throw new CompileError('sparse initializers are not supported', { kind: 'unsupported' });
 
   // Older exports list initializers among the inputs too; only the rest are fed at run time.
   const runtimeInputs = (graph.input ?? []).filter((i) => !ctx.has(i.name ?? ''));
@@ -82,5 +82,5 @@ function refuseUnsupported(nodes: readonly onnx.INodeProto[]): void {
   if (bad.length === 0) return;
   const shown = bad.slice(0, 20).join(', ') + (bad.length > 20 ? `, and ${bad.length - 20} more` : '');
   const types = [...new Set(bad.map((b) => b.slice(b.lastIndexOf('(') + 1, -1)))].join(', ');
-  throw new CompileError(`unsupported ONNX ops (${types}) in ${bad.length} node(s): ${shown}`);
+  throw new CompileError(`unsupported ONNX ops (${types}) in ${bad.length} node(s): ${shown}`, { kind: 'unsupported' });
 }

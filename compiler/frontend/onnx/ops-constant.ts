@@ -17,7 +17,7 @@ export function importConstant(n: NodeView): number[] {
   else if (a.has('value_floats')) t = floats(a.floats('value_floats'));
   else if (a.has('value_int')) t = ints([a.int('value_int')], []);
   else if (a.has('value_ints')) t = ints(a.ints('value_ints'));
-  if (!t) throw new CompileError('Constant has no supported value attribute (sparse and string constants are not supported)');
+  if (!t) throw new CompileError('Constant has no supported value attribute (sparse and string constants are not supported)', { kind: 'unsupported' });
   return [n.constantResult(t)];
 }
 
@@ -33,11 +33,11 @@ export function importShape(n: NodeView): number[] {
 export function importCast(n: NodeView): number[] {
   const to = n.attrs.int('to');
   const toFloat = isFloatType(to);
-  if (!toFloat && ![2, 3, 4, 5, 6, 7, 9, 12, 13].includes(to)) throw new CompileError(`Cast to ${dataTypeName(to)} is not supported`);
+  if (!toFloat && ![2, 3, 4, 5, 6, 7, 9, 12, 13].includes(to)) throw new CompileError(`Cast to ${dataTypeName(to)} is not supported`, { kind: 'unsupported' });
   const v = n.value(0);
   if (!v.data) {
     if (toFloat && v.type.dtype === 'f32') return n.emit({ kind: 'identity' }, [n.input(0)]);
-    throw new CompileError(`Cast of a runtime ${v.type.dtype} tensor to ${dataTypeName(to)} is not supported`);
+    throw new CompileError(`Cast of a runtime ${v.type.dtype} tensor to ${dataTypeName(to)} is not supported`, { kind: 'unsupported' });
   }
   const shape = v.type.shape;
   if (toFloat) return [n.constantResult(floats(Array.from(v.data), shape))];

@@ -29,13 +29,13 @@ function poolWindow(n: NodeView) {
   const kernel = pair(n.attrs.ints('kernel_shape'), 'kernel_shape');
   const stride = pair(n.attrs.ints('strides', [1, 1]), 'strides');
   const dilations = pair(n.attrs.ints('dilations', [1, 1]), 'dilations');
-  if (dilations[0] !== 1 || dilations[1] !== 1) throw new CompileError(`dilated pooling (dilations [${dilations.join(',')}]) is not supported`);
+  if (dilations[0] !== 1 || dilations[1] !== 1) throw new CompileError(`dilated pooling (dilations [${dilations.join(',')}]) is not supported`, { kind: 'unsupported' });
   const pads = resolvePads(n.attrs, x, { kernel, stride, dilations });
   return { kernel, stride, pads, ceilMode: n.attrs.int('ceil_mode', 0) !== 0 };
 }
 
 export function importMaxPool(n: NodeView): number[] {
-  if (n.outputUsed(1)) throw new CompileError('the Indices output of MaxPool is not supported');
+  if (n.outputUsed(1)) throw new CompileError('the Indices output of MaxPool is not supported', { kind: 'unsupported' });
   return n.emit({ kind: 'maxPool', ...poolWindow(n) }, [n.input(0)]);
 }
 
@@ -50,10 +50,10 @@ export function importGlobalAveragePool(n: NodeView): number[] {
 }
 
 export function importBatchNormalization(n: NodeView): number[] {
-  if (n.attrs.int('training_mode', 0) !== 0) throw new CompileError('BatchNormalization in training mode is not supported (export the model in eval mode)');
+  if (n.attrs.int('training_mode', 0) !== 0) throw new CompileError('BatchNormalization in training mode is not supported (export the model in eval mode)', { kind: 'unsupported' });
   // Running-statistics outputs only exist in training graphs; inference needs output 0 alone.
   for (let i = 1; i < n.outputNames.length; i++) {
-    if (n.outputUsed(i)) throw new CompileError('BatchNormalization training outputs (running mean/var) are not supported');
+    if (n.outputUsed(i)) throw new CompileError('BatchNormalization training outputs (running mean/var) are not supported', { kind: 'unsupported' });
   }
   const epsilon = n.attrs.float('epsilon', 1e-5);
   return n.emit({ kind: 'batchNorm', epsilon }, [0, 1, 2, 3, 4].map((i) => n.input(i)));

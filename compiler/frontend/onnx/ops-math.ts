@@ -14,8 +14,8 @@ export function importIdentity(n: NodeView): number[] {
 /** Dropout at inference is the identity; its optional mask output has no inference meaning. */
 export function importDropout(n: NodeView): number[] {
   const training = n.optionalInput(2);
-  if (training !== undefined && n.constant(2, 'training_mode').data[0] !== 0) throw new CompileError('Dropout in training mode is not supported');
-  if (n.outputUsed(1)) throw new CompileError('the mask output of Dropout is not supported');
+  if (training !== undefined && n.constant(2, 'training_mode').data[0] !== 0) throw new CompileError('Dropout in training mode is not supported', { kind: 'unsupported' });
+  if (n.outputUsed(1)) throw new CompileError('the mask output of Dropout is not supported', { kind: 'unsupported' });
   return n.emit({ kind: 'identity' }, [n.input(0)]);
 }
 

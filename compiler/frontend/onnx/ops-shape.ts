@@ -133,6 +133,6 @@ export function importSlice(n: NodeView): number[] {
 export function importPad(n: NodeView): number[] {
   const mode = n.attrs.string('mode', 'constant');
   const pads = n.hasInput(1) ? n.constantInts(1, 'pads') : n.attrs.ints('pads');
-  if (pads.some((p) => p !== 0)) throw new CompileError(`Pad with non-zero pads [${pads.join(',')}] (mode ${JSON.stringify(mode.slice(0, 20))}) is not supported`);
+  if (pads.some((p) => p !== 0)) throw new CompileError(`Pad with non-zero pads [${pads.join(',')}] (mode ${JSON.stringify(mode.slice(0, 20))}) is not supported`, { kind: 'unsupported' });
   return n.emit({ kind: 'identity' }, [n.input(0)]);
 }

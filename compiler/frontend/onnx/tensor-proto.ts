@@ -42,7 +42,7 @@ export function tensorFromProto(t: onnx.ITensorProto, what: string): Tensor {
   }
   const code = t.dataType ?? 0;
   const type = DATA_TYPES[code];
-  if (!type) throw new CompileError(`${what} has unsupported element type ${dataTypeName(code)}`);
+  if (!type) throw new CompileError(`${what} has unsupported element type ${dataTypeName(code)}`, { kind: 'unsupported' });
   const shape = (t.dims ?? []).map(toNumber);
   checkShape(shape, what);
   const count = numel(shape);

@@ -12,7 +12,7 @@ import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from 
 export function emitClassifier(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op;
   const fail = (why: string): never => {
-    throw new CompileError(`C target: ${op.kind} ${why}`, { node: commentText(node.origin) });
+    throw new CompileError(`C target: ${op.kind} ${why}`, { node: commentText(node.origin), kind: 'unsupported' });
   };
   if (op.kind !== 'gemm' && op.kind !== 'matMul') fail('is not a classifier');
   const aShape = shapeOf(ctx, node.inputs[0]);

@@ -41,6 +41,7 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
       if (isViewNode(ctx.graph, node)) return node.outputs.map((_, i) => emitMovementCopy(ctx, node, fnFor(i), i));
       throw new CompileError(`C target: no kernel for ${op.kind} (run the compiler pipeline first: it folds batchNorm, fuses relu and turns channel moves into views)`, {
         node: commentText(node.origin),
+        kind: 'unsupported',
       });
   }
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importOnnx } from '../../../compiler/frontend/onnx/import-onnx.ts';
 import { readNpy } from '../../../runtime/npy.ts';
-import { loadRunner } from '../../../bin/runners.ts';
+import { loadRunner } from '../../../api/runners.ts';
 import { configureMesaEnvironment, maxAbsDiff, REPO } from '../../targets/wgsl/support.ts';
 
 describe('run --target wgsl (runner)', () => {

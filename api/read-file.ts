@@ -9,6 +9,6 @@ export function readInputFile(path: string): Uint8Array {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new CompileError(`cannot read file: ${why}`, { file: path });
+    throw new CompileError(`cannot read file: ${why}`, { file: path, kind: 'io' });
   }
 }

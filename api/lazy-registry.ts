@@ -1,5 +1,5 @@
 // A name -> implementation table whose entries load on first use, so starting the CLI never pulls in a backend or
-// toolchain it does not use. `snv2c compile` (targets.ts) and `snv2c run` (runners.ts) each keep one.
+// toolchain it does not use. The target registry (targets.ts) and the runners (runners.ts) are built on it.
 
 import { CompileError } from '../compiler/ir/errors.ts';
 
@@ -21,7 +21,7 @@ export function lazyRegistry<T>(entries: Readonly<Record<string, LazyEntry<T>>>)
       const entry = Object.hasOwn(entries, name) ? entries[name] : undefined;
       if (!entry) {
         const list = Object.entries(entries).map(([n, e]) => `${n} (${e.description})`).join(', ');
-        throw new CompileError(`unknown target ${JSON.stringify(name.slice(0, 40))}; available: ${list}`);
+        throw new CompileError(`unknown target ${JSON.stringify(name.slice(0, 40))}; available: ${list}`, { kind: 'invalid-input' });
       }
       return entry.load();
     },

@@ -1,0 +1,119 @@
+// The one place that joins compiler and targets: model source -> imported graph -> passes -> memory plan ->
+// artifacts, plus the cost report. The CLI, the bundler plugin, golden self-tests, benches and tests all call
+// compile()/analyze(), so this sequence is written once.
+
+import { analyzeModel, type ModelAnalysis } from '../compiler/analysis/analyze-model.ts';
+import { CompileError } from '../compiler/ir/errors.ts';
+import type { Graph } from '../compiler/ir/types.ts';
+import { runPipeline, type PipelineOptions } from '../compiler/pipeline.ts';
+import { planMemory } from '../compiler/plan/plan-memory.ts';
+import type { MemoryPlan } from '../compiler/plan/types.ts';
+import type { Artifact } from '../compiler/target.ts';
+import { validateModelName } from '../targets/c/names.ts';
+import { asCompileError } from './errors.ts';
+import { loadGraph, type LoadOptions, type ModelSource } from './model-source.ts';
+import { loadTarget } from './targets.ts';
+
+/** The compiler-pass controls (`--disable-pass`, `--dump-after`, `--time-passes`). */
+export interface PassOptions {
+  readonly disable?: readonly string[];
+  readonly dumpAfter?: readonly string[] | 'all';
+  readonly timePasses?: boolean;
+}
+
+export interface AnalyzeOptions extends LoadOptions {
+  readonly passes?: PassOptions;
+  /** Where IR dumps and pass timings go (default stderr). */
+  readonly log?: (line: string) => void;
+  /** A target whose own passes should run too (analyze reports the shared pipeline without one). */
+  readonly target?: string;
+}
+
+export interface CompileOptions extends AnalyzeOptions {
+  /** What to emit; see targetNames(). */
+  readonly target: string;
+  /** Model name, a C identifier that prefixes every symbol and file (default "model"). */
+  readonly name?: string;
+  /** Also emit N golden input/output pairs and a self-test (true = 3). */
+  readonly golden?: number | boolean;
+}
+
+export interface AnalyzeResult {
+  /** The model as imported, before any pass. */
+  readonly imported: Graph;
+  /** The graph after the passes: what the target emits. */
+  readonly graph: Graph;
+  readonly plan: MemoryPlan;
+  /** The cost figures `snv2c analyze` prints (multiply-adds, MAC, G1-G4 findings, arena). */
+  readonly report: ModelAnalysis;
+}
+
+export interface CompileResult extends AnalyzeResult {
+  readonly target: string;
+  readonly name: string;
+  /** Files to write, relative to an output folder (see writeArtifacts). */
+  readonly artifacts: Artifact[];
+}
+
+const stderrLine = (line: string) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+
+function pipelineOptions(opts: AnalyzeOptions): PipelineOptions {
+  return {
+    disable: opts.passes?.disable,
+    dumpAfter: opts.passes?.dumpAfter,
+    timePasses: opts.passes?.timePasses,
+    log: opts.log ?? stderrLine,
+    warn: opts.warn ?? ((line) => stderrLine(`warning: ${line}`)),
+  };
+}
+
+/** Runs the passes and the memory plan on an imported graph (a target's own passes after the shared ones). */
+export async function analyzeGraph(imported: Graph, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  return guard(async () => {
+    const target = opts.target === undefined ? undefined : await loadTarget(opts.target);
+    const graph = runPipeline(imported, { ...pipelineOptions(opts), extraPasses: target?.passes });
+    const plan = planMemory(graph);
+    return { imported, graph, plan, report: analyzeModel(imported, graph, plan) };
+  });
+}
+
+/** Compiles an imported graph for a target: passes, plan, artifacts. */
+export async function compileGraph(imported: Graph, opts: CompileOptions): Promise<CompileResult> {
+  return guard(async () => {
+    const name = validateModelName(opts.name ?? 'model');
+    const target = await loadTarget(opts.target);
+    const analysed = await analyzeGraph(imported, opts);
+    const artifacts = target.emit(analysed.graph, analysed.plan, { name });
+    return { ...analysed, target: target.name, name, artifacts };
+  });
+}
+
+/** Imports, optimises and plans a model without emitting code: the figures of `snv2c analyze`. */
+export async function analyze(source: ModelSource, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  return guard(async () => analyzeGraph(await loadGraph(source, opts), opts));
+}
+
+/**
+ * Compiles a model for a target. Every failure is a CompileError whose `kind` says what went wrong:
+ *   const result = await compile('model.onnx', { target: 'wasm', name: 'net', inputShape: [1, 3, 224, 224] });
+ *   await writeArtifacts('out/', result.artifacts);
+ */
+export async function compile(source: ModelSource, opts: CompileOptions): Promise<CompileResult> {
+  return guard(async () => {
+    // Cheap checks first, so a typo fails before the model is imported.
+    validateModelName(opts.name ?? 'model');
+    await loadTarget(opts.target);
+    return compileGraph(await loadGraph(source, opts), opts);
+  });
+}
+
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw asCompileError(e);
+  }
+}
+
+export type { ModelSource };
+export { CompileError };
