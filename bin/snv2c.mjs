@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Entry point: the sources are TypeScript run through tsx (no build step), registered before loading the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point. The installed package runs the compiled JavaScript in dist/; a source checkout (where cli.ts sits
+// next to this file) runs the TypeScript through tsx, a development dependency, so edits need no build step.
+import { existsSync } from 'node:fs';
 
 // `snv2c analyze --json | head` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (e) => {
@@ -8,5 +9,10 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 
-register();
-await import('./cli.ts');
+if (existsSync(new URL('./cli.ts', import.meta.url))) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./cli.ts');
+} else {
+  await import('../dist/bin/cli.js');
+}

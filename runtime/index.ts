@@ -1,0 +1,13 @@
+// `snv2c/runtime`: what compiled models run on, for code that loads artifacts itself (the emitted `<name>.js`
+// modules import the same files from their own snv2c-runtime/ folder). Browser-safe: Node APIs load on demand.
+
+export { checkInput, elementCount } from './model-api.ts';
+export type { Model } from './model-api.ts';
+export { readNpy, writeNpy, NpyFormatError } from './npy.ts';
+export type { NpyArray } from './npy.ts';
+export { createWasmModel, loadWasmBytes } from './wasm-model.ts';
+export type { WasmModelOptions, WasmSource } from './wasm-model.ts';
+export { createWebGpuModel } from './webgpu-model.ts';
+export type { WebGpuModel, WebGpuModelOptions } from './webgpu-model.ts';
+export type { WebGpuModelDescription } from './webgpu-description.ts';
+export type { WeightsSource } from './webgpu-weights.ts';
