@@ -4,19 +4,14 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importOnnx } from '../../compiler/frontend/onnx/import-onnx.ts';
-import { runPipeline } from '../../compiler/pipeline.ts';
-import { planMemory } from '../../compiler/plan/plan-memory.ts';
-import type { Artifact } from '../../compiler/target.ts';
-import { loadTarget, targetNames } from '../../api/targets.ts';
+import { compile, targetNames, type Artifact } from '../../api/index.ts';
 
 const MODEL = join(import.meta.dirname, '../../fixtures/tv_odd_o15_bn/model.onnx');
 
 async function compileOnce(targetName: string): Promise<Artifact[]> {
-  const target = await loadTarget(targetName);
-  const graph = importOnnx(new Uint8Array(readFileSync(MODEL)), { file: MODEL });
-  const compiled = runPipeline(graph, { extraPasses: target.passes, warn: () => {} });
-  return target.emit(compiled, planMemory(compiled), { name: 'net' });
+  // Fresh bytes each time, so nothing is shared between the two compilations but the code.
+  const { artifacts } = await compile(new Uint8Array(readFileSync(MODEL)), { target: targetName, name: 'net', file: MODEL, warn: () => {} });
+  return artifacts;
 }
 
 const bytesOf = (a: Artifact): Buffer => Buffer.from(typeof a.contents === 'string' ? a.contents : a.contents);
