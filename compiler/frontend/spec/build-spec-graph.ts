@@ -26,13 +26,20 @@ export function buildSpecGraph(spec: ShuffleNetSpec, weights: WeightMap): Graph 
       const groups = layer.depthwise ? shapeOf(x)[1] : 1;
       const { kernel: k, stride: s, pad: p } = layer;
       const op = { kind: 'conv2d', kernel: [k, k], stride: [s, s], pads: [p, p, p, p], dilations: [1, 1], groups, activation: 'none' } as const;
-      return b.addNode(op, [x, param(`${name}.weight`)], name)[0];
+      const bias = layer.bias ? [param(`${name}.bias`)] : [];
+      return b.addNode(op, [x, param(`${name}.weight`), ...bias], name)[0];
     },
     batchNorm(x, name) {
       const inputs = [x, ...['weight', 'bias', 'running_mean', 'running_var'].map((p) => param(`${name}.${p}`))];
       return b.addNode({ kind: 'batchNorm', epsilon: BN_EPSILON }, inputs, name)[0];
     },
     relu: (x, name) => b.addNode({ kind: 'relu' }, [x], name)[0],
+    hardSwish: (x, name) => b.addNode({ kind: 'hardSwish' }, [x], name)[0],
+    sigmoid: (x, name) => b.addNode({ kind: 'sigmoid' }, [x], name)[0],
+    hardSigmoid: (x, name) => b.addNode({ kind: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 }, [x], name)[0],
+    globalPool: (x, name) => b.addNode({ kind: 'globalAvgPool' }, [x], name)[0],
+    scale: (x, gate, name) => b.addNode({ kind: 'binary', fn: 'mul' }, [x, gate], name)[0],
+    add: (x, y, name) => b.addNode({ kind: 'binary', fn: 'add' }, [x, y], name)[0],
     maxPool: (x, name) => b.addNode({ kind: 'maxPool', kernel: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], ceilMode: false }, [x], name)[0],
     chunk(x, name) {
       const half = shapeOf(x)[1] / 2;

@@ -13,13 +13,27 @@ export interface ShuffleNetSpec {
   readonly num_classes: number;
   /** [N, 3, H, W]. */
   readonly input_shape: readonly [number, number, number, number];
+  // The paper's variants and ShuffleNetV2+ (all off / relu in torchvision's network); README "Spec variants".
+  /** A squeeze-and-excitation block at the end of every branch2. */
+  readonly se: boolean;
+  /** Stride-1 units add branch2's input to its output (after the SE block). */
+  readonly residual: boolean;
+  /** ShuffleNet v2*: an extra 3x3 depthwise conv + BN at the start of every branch2. */
+  readonly extra_dw: boolean;
+  /** Where torchvision has a ReLU; 'hswish' also makes the SE gate a hard sigmoid (ShuffleNetV2+). */
+  readonly activation: SpecActivation;
 }
+
+export type SpecActivation = 'relu' | 'hswish';
+
+/** The variant fields of torchvision's own network. */
+export const PLAIN_VARIANT = { se: false, residual: false, extra_dw: false, activation: 'relu' } as const;
 
 const TORCHVISION_REPEATS = [4, 8, 4] as const;
 const DEFAULT_INPUT = [1, 3, 224, 224] as const;
 
 function builtin(widths: ShuffleNetSpec['stages_out_channels']): ShuffleNetSpec {
-  return { arch: 'shufflenet_v2', stages_repeats: TORCHVISION_REPEATS, stages_out_channels: widths, num_classes: 1000, input_shape: DEFAULT_INPUT };
+  return { arch: 'shufflenet_v2', stages_repeats: TORCHVISION_REPEATS, stages_out_channels: widths, num_classes: 1000, input_shape: DEFAULT_INPUT, ...PLAIN_VARIANT };
 }
 
 export const BUILTIN_SPECS: Readonly<Record<string, ShuffleNetSpec>> = {

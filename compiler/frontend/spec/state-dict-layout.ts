@@ -12,6 +12,7 @@ export function stateDictLayout(spec: ShuffleNetSpec): ParamSlot[] {
     conv(c, name, layer) {
       const inPerGroup = layer.depthwise ? 1 : c;
       slots.push({ key: `${name}.weight`, shape: [layer.out, inPerGroup, layer.kernel, layer.kernel], role: 'convWeight' });
+      if (layer.bias) slots.push({ key: `${name}.bias`, shape: [layer.out], role: 'convBias' });
       return layer.out;
     },
     batchNorm(c, name) {
@@ -20,6 +21,12 @@ export function stateDictLayout(spec: ShuffleNetSpec): ParamSlot[] {
       return c;
     },
     relu: (c) => c,
+    hardSwish: (c) => c,
+    sigmoid: (c) => c,
+    hardSigmoid: (c) => c,
+    globalPool: (c) => c,
+    scale: (c) => c,
+    add: (c) => c,
     maxPool: (c) => c,
     chunk: (c) => [c / 2, c / 2],
     cat: (a, b) => a + b,

@@ -3,7 +3,9 @@
 // and chunk(2) splits evenly) and size limits that keep a typo from asking for terabytes. One line per problem.
 
 import { CompileError, quoteName } from '../../ir/errors.ts';
-import type { ShuffleNetSpec } from './shufflenet-spec.ts';
+import type { ShuffleNetSpec, SpecActivation } from './shufflenet-spec.ts';
+import { PLAIN_VARIANT } from './shufflenet-spec.ts';
+import { stateDictLayout } from './state-dict-layout.ts';
 
 export const SPEC_LIMITS = {
   maxRepeats: 64,
@@ -15,7 +17,8 @@ export const SPEC_LIMITS = {
   maxElements: 1 << 28,
 } as const;
 
-const FIELDS = ['arch', 'stages_repeats', 'stages_out_channels', 'num_classes', 'input_shape'];
+const FIELDS = ['arch', 'stages_repeats', 'stages_out_channels', 'num_classes', 'input_shape', 'se', 'residual', 'extra_dw', 'activation'];
+const ACTIVATIONS: readonly SpecActivation[] = ['relu', 'hswish'];
 
 export function validateSpec(raw: unknown, file: string, inputShapeOverride?: readonly number[]): ShuffleNetSpec {
   const fail: (reason: string) => never = (reason) => {
@@ -47,6 +50,13 @@ export function validateSpec(raw: unknown, file: string, inputShapeOverride?: re
   for (let i = 1; i <= 3; i++) {
     if (widths[i] % 2) fail(`stages_out_channels[${i}] = ${widths[i]} must be even: each unit of stage${i + 1} concatenates two branches of ${widths[i]}/2 channels`);
   }
+  const flag = (field: 'se' | 'residual' | 'extra_dw'): boolean => {
+    const value = spec[field] ?? PLAIN_VARIANT[field];
+    if (typeof value !== 'boolean') fail(`${field} must be true or false, got ${show(value)}`);
+    return value as boolean;
+  };
+  const activation = spec.activation ?? PLAIN_VARIANT.activation;
+  if (!ACTIVATIONS.includes(activation as SpecActivation)) fail(`activation must be one of ${ACTIVATIONS.map((a) => `"${a}"`).join(', ')}, got ${show(activation)}`);
   const numClasses = spec.num_classes === undefined ? 1000 : int('num_classes', spec.num_classes, SPEC_LIMITS.maxClasses);
 
   const shapeSource = inputShapeOverride ? 'input shape' : 'input_shape';
@@ -62,6 +72,10 @@ export function validateSpec(raw: unknown, file: string, inputShapeOverride?: re
     stages_out_channels: [widths[0], widths[1], widths[2], widths[3], widths[4]],
     num_classes: numClasses,
     input_shape: [shape[0], shape[1], shape[2], shape[3]],
+    se: flag('se'),
+    residual: flag('residual'),
+    extra_dw: flag('extra_dw'),
+    activation: activation as SpecActivation,
   };
   const params = learnedParamCount(result);
   if (params > SPEC_LIMITS.maxElements) fail(`spec needs ${params} parameters, above the limit of ${SPEC_LIMITS.maxElements}`);
@@ -70,20 +84,8 @@ export function validateSpec(raw: unknown, file: string, inputShapeOverride?: re
 
 /** Trainable parameters (conv and fc weights and biases, BN scale and shift), as torchvision's num_params counts. */
 export function learnedParamCount(spec: ShuffleNetSpec): number {
-  const [c0, c1, c2, c3, c4] = spec.stages_out_channels;
-  const bn = (c: number): number => 2 * c;
-  let total = 3 * c0 * 9 + bn(c0);
-  let input = c0;
-  [c1, c2, c3].forEach((out, stage) => {
-    const half = out / 2;
-    // stride-2 unit: branch1 = dw3x3 + BN + 1x1 + BN; branch2 = 1x1 + BN + dw3x3 + BN + 1x1 + BN
-    total += input * 9 + bn(input) + input * half + bn(half) + input * half + bn(half) + half * 9 + bn(half) + half * half + bn(half);
-    // stride-1 units: branch2 only, on half the channels
-    total += (spec.stages_repeats[stage] - 1) * (half * half + bn(half) + half * 9 + bn(half) + half * half + bn(half));
-    input = out;
-  });
-  total += input * c4 + bn(c4) + c4 * spec.num_classes + spec.num_classes;
-  return total;
+  const statistics = new Set(['bnMean', 'bnVar']);
+  return stateDictLayout(spec).reduce((total, slot) => (statistics.has(slot.role) ? total : total + slot.shape.reduce((a, b) => a * b, 1)), 0);
 }
 
 function show(v: unknown): string {

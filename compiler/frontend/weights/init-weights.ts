@@ -3,11 +3,12 @@
 //   conv weight     kaiming normal, mode fan_out, ReLU gain: std = sqrt(2 / (out_channels * kh * kw))
 //   BN              weight 1, bias 0, running_mean 0, running_var 1
 //   fc              weight normal(0, 0.01), bias 0
+//   conv bias       0 (only the SE block's convs have one)
 
 import { SeededRandom } from './seeded-random.ts';
 import type { WeightMap } from './weight-map.ts';
 
-export type ParamRole = 'convWeight' | 'bnWeight' | 'bnBias' | 'bnMean' | 'bnVar' | 'fcWeight' | 'fcBias';
+export type ParamRole = 'convWeight' | 'convBias' | 'bnWeight' | 'bnBias' | 'bnMean' | 'bnVar' | 'fcWeight' | 'fcBias';
 
 /** One state_dict entry a model expects. */
 export interface ParamSlot {
@@ -37,6 +38,7 @@ export function initWeights(slots: readonly ParamSlot[], seed = DEFAULT_INIT_SEE
       case 'bnVar':
         data.fill(1);
         break;
+      case 'convBias':
       case 'bnBias':
       case 'bnMean':
       case 'fcBias':

@@ -17,7 +17,12 @@ interface FixtureEntry {
   files: { model: string; input: string; output: string };
 }
 
-const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { tolerance: { abs: number }; fixtures: FixtureEntry[] };
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as {
+  tolerance: { abs: number };
+  fixtures: FixtureEntry[];
+  /** The paper's variants and ShuffleNetV2+ (SE, residual, v2*, h-swish): the interpreter runs them all. */
+  variant_fixtures: FixtureEntry[];
+};
 const tolerance = manifest.tolerance.abs;
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -38,11 +43,12 @@ function argmaxRows(data: Float32Array, rows: number): number[] {
 }
 
 describe('interpreter: golden fixtures (PyTorch and onnxruntime)', () => {
-  it('the manifest lists fixtures', () => {
+  it('the manifest lists fixtures and variant fixtures', () => {
     expect(manifest.fixtures.length).to.be.greaterThan(0);
+    expect(manifest.variant_fixtures.length).to.be.greaterThan(0);
   });
 
-  for (const fixture of manifest.fixtures) {
+  for (const fixture of [...manifest.fixtures, ...manifest.variant_fixtures]) {
     it(fixture.name, async () => {
       const modelFile = join(FIXTURES, fixture.files.model);
       const bytes = readFileSync(modelFile);

@@ -3,7 +3,8 @@
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { importSpec } from '../../../../compiler/frontend/spec/import-spec.ts';
+import { importSpec, resolveSpec } from '../../../../compiler/frontend/spec/import-spec.ts';
+import { learnedParamCount, validateSpec } from '../../../../compiler/frontend/spec/validate-spec.ts';
 import { loadWeights } from '../../../../compiler/frontend/weights/load-weights.ts';
 import { CompileError } from '../../../../compiler/ir/errors.ts';
 import type { Graph, Node, OpKind } from '../../../../compiler/ir/types.ts';
@@ -34,6 +35,27 @@ describe('spec import', () => {
       expect(learnedParams(importSpec(name, { file: name }))).to.equal(params);
     });
   }
+
+  it('learnedParamCount (the size check before building) agrees with the built graph, variants included', () => {
+    for (const [name] of TORCHVISION_PARAMS) expect(learnedParamCount(validateSpec(resolveSpec(name), name))).to.equal(learnedParams(importSpec(name, { file: name })));
+    const variant = { ...(TINY_SPEC as object), se: true, residual: true, extra_dw: true };
+    expect(learnedParamCount(validateSpec(variant, 'v'))).to.equal(learnedParams(importSpec(variant, { file: 'v' })));
+  });
+
+  it('variant options add SE blocks, residual adds, v2* depthwise convs and h-swish (counted by hand)', () => {
+    // TINY: repeats 2, 3, 2 -> 3 stride-2 units and 4 stride-1 units. Plain: 29 convs each with a BN, 19 ReLUs
+    // (conv1, conv5, 3 per stride-2 unit, 2 per stride-1 unit). SE: per unit pool, 2 biased convs, ReLU, gate,
+    // mul. Residual: one add per stride-1 unit. v2*: one depthwise conv + BN per unit.
+    const g = importSpec({ ...(TINY_SPEC as object), se: true, residual: true, extra_dw: true, activation: 'hswish' }, { file: 'v' });
+    const counts = countOps(g);
+    expect(counts).to.deep.include({ conv2d: 29 + 14 + 7, batchNorm: 29 + 7, hardSwish: 19, relu: 7, hardSigmoid: 7, globalAvgPool: 7, binary: 7 + 4 });
+    expect(counts.sigmoid).to.equal(undefined);
+    const se = g.nodes.find((n) => n.origin === 'stage3.1.branch2.10.fc1')!;
+    // With extra_dw the SE block is branch2.10; its convs carry the state_dict's weight and bias keys.
+    expect(se.inputs.slice(1).map((id) => g.values.get(id)!.name)).to.deep.equal(['stage3.1.branch2.10.fc1.weight', 'stage3.1.branch2.10.fc1.bias']);
+    expect(g.nodes.find((n) => n.origin === 'stage3.1.branch2.0')!.op).to.deep.include({ kind: 'conv2d', groups: 10, kernel: [3, 3] });
+    expect(countOps(importSpec({ ...(TINY_SPEC as object), se: true }, { file: 'v' })).sigmoid).to.equal(7);
+  });
 
   it('builds the torchvision op structure for x0.5 (repeats 4, 8, 4)', () => {
     const g = importSpec('shufflenet_v2_x0_5', { file: 'x0.5' });

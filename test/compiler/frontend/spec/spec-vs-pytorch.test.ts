@@ -13,6 +13,7 @@ import { readNpy } from '../../../../runtime/npy.ts';
 
 interface WeightFixture {
   name: string;
+  input_shape: number[];
   onnx_fixture: string;
   files: { pth: string; safetensors?: string; spec: string; input: string; output: string };
   reduced_precision: { dtype: string; pth: string; output: string }[];
@@ -94,7 +95,8 @@ describe('spec + PyTorch weights vs PyTorch', function () {
 
       it(`agrees with the ONNX frontend on ${fixture.onnx_fixture}`, () => {
         const model = at(`${fixture.onnx_fixture}/model.onnx`);
-        const onnxGraph = importOnnx(readFileSync(model), { file: model });
+        // A dynamic-batch export needs the batch the fixture was saved with.
+        const onnxGraph = importOnnx(readFileSync(model), { file: model, inputShape: fixture.input_shape });
         const onnxOutput = runGraph(onnxGraph, [input])[0];
         const file = at(fixture.files.pth);
         specOutput ??= run(loadWeights(readFileSync(file), file), file);

@@ -20,8 +20,11 @@ function errorOf(raw: unknown, inputShape?: number[]): string {
 }
 
 describe('spec validation', () => {
-  it('accepts a full spec and fills num_classes and input_shape defaults', () => {
-    expect(validateSpec(GOOD, 'f')).to.deep.equal(GOOD);
+  it('accepts a full spec and fills num_classes, input_shape and variant defaults', () => {
+    const plain = { se: false, residual: false, extra_dw: false, activation: 'relu' };
+    expect(validateSpec(GOOD, 'f')).to.deep.equal({ ...GOOD, ...plain });
+    const variant = { se: true, residual: true, extra_dw: true, activation: 'hswish' };
+    expect(validateSpec({ ...GOOD, ...variant }, 'f')).to.deep.equal({ ...GOOD, ...variant });
     const { num_classes: _n, input_shape: _s, arch: _a, ...bare } = GOOD;
     expect(validateSpec(bare, 'f')).to.deep.include({ num_classes: 1000, input_shape: [1, 3, 224, 224], arch: 'shufflenet_v2' });
     expect(validateSpec(GOOD, 'f', [2, 3, 32, 48]).input_shape).to.deep.equal([2, 3, 32, 48]);
@@ -46,6 +49,9 @@ describe('spec validation', () => {
     ['zero side', { ...GOOD, input_shape: [1, 3, 0, 224] }, 'input_shape[2] must be an integer in 1..8192'],
     ['huge batch', { ...GOOD, input_shape: [100000, 3, 224, 224] }, 'input_shape[0] must be an integer in 1..8192'],
     ['huge activation', { ...GOOD, input_shape: [1000, 3, 4096, 4096] }, 'elements for one activation'],
+    ['non-boolean se', { ...GOOD, se: 'yes' }, 'se must be true or false, got "yes"'],
+    ['non-boolean extra_dw', { ...GOOD, extra_dw: 1 }, 'extra_dw must be true or false, got 1'],
+    ['unknown activation', { ...GOOD, activation: 'gelu' }, 'activation must be one of "relu", "hswish", got "gelu"'],
     ['too many parameters', { ...GOOD, stages_out_channels: [24, 16384, 16384, 16384, 16384], stages_repeats: [64, 64, 64] }, 'parameters, above the limit'],
   ];
   for (const [what, raw, message] of cases) {
