@@ -1,7 +1,7 @@
 // Runs the snv2c command line as users do (`node bin/snv2c.mjs ...` in a child process) for the CLI tests.
 
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -15,6 +15,19 @@ export interface CliResult {
 export function snv2cWithEnv(env: NodeJS.ProcessEnv, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/snv2c.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like snv2cWithEnv, without blocking this process (for tests that serve something the CLI fetches). */
+export function snv2cAsync(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/snv2c.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 export function snv2c(...args: string[]): CliResult {
