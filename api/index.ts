@@ -15,3 +15,8 @@ export type { Graph } from '../compiler/ir/types.ts';
 export type { MemoryPlan } from '../compiler/plan/types.ts';
 export type { ModelAnalysis } from '../compiler/analysis/analyze-model.ts';
 export type { Model } from '../runtime/model-api.ts';
+export { decodeImage } from './image/decode-image.ts';
+export { imageTensor, readImage, readImageTensor } from './image/image-input.ts';
+export { fetchCheckpoint } from './weights/fetch-checkpoint.ts';
+export type { FetchCheckpointOptions } from './weights/fetch-checkpoint.ts';
+export { TORCHVISION_CHECKPOINTS } from './weights/torchvision-checkpoints.ts';
