@@ -26,7 +26,7 @@ export class OffsetTables {
   }
 
   /** Name of a table of affine runs, rows {from, to, base, step} (identical tables are shared). */
-  runTable(runs: readonly AffineRun[]): string {
+  runTable(runs: readonly Omit<AffineRun, 'at'>[]): string {
     const key = 'runs:' + runs.map((r) => `${r.from},${r.to},${r.base},${r.step}`).join(';');
     let name = this.byKey.get(key);
     if (!name) {

@@ -6,12 +6,12 @@
 // multiply-add.
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
-import { addressing, placementAddressing, type ChannelAddressing } from '../operands.ts';
-import type { TileSpec } from './conv1x1-tile.ts';
-import { tileCode } from './conv1x1.ts';
+import { affineRuns, placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
+import { packTiles } from './conv1x1.ts';
 import { tapRanges } from './generic-conv.ts';
+import { tileCalls } from './tile-loops.ts';
 
 /** Largest tap-row buffer (floats) the kernel keeps on the stack. */
 const MAX_ROW_BUFFER = 16384;
@@ -23,7 +23,6 @@ export function isStemConv(op: OpOf<'conv2d'>, inChannels: number, outWidth: num
 
 export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op as OpOf<'conv2d'>;
-  const BLOCK_M = ctx.tile.rows;
   const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
   const [, outChannels, outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
   const [kh, kw] = op.kernel;
@@ -32,45 +31,42 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
   const taps = channels * kh * kw;
   const relu = op.activation === 'relu';
   const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
-  const outPlace = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
+  const outPlace = placementOf(ctx, node.outputs[0], node);
   const w = constData(ctx, node.inputs[1], node, 'weight')!;
   const b = constData(ctx, node.inputs[2], node, 'bias') ?? new Float32Array(outChannels);
-  // Weights [block][tap][row]; tap t = (ci * kh + ky) * kw + kx is also the natural weight layout.
-  const packed = new Float32Array(outChannels * taps);
-  for (let m0 = 0; m0 < outChannels; m0 += BLOCK_M) {
-    const rows = Math.min(BLOCK_M, outChannels - m0);
-    for (let t = 0; t < taps; t++) for (let i = 0; i < rows; i++) packed[m0 * taps + t * rows + i] = w[(m0 + i) * taps + t];
-  }
-  const wOff = ctx.weights.add(packed);
+  // Tap t = (ci * kh + ky) * kw + kx is also the natural weight layout, so the taps pack like 1x1 input channels.
+  const wOff = ctx.weights.add(packTiles(w, outChannels, taps, ctx.tile.rows, [...Array(taps).keys()]));
   const bOff = ctx.weights.add(b);
   const cols = tapRanges(outWidth, width, kw, sw, op.pads[1], dw);
-
-  const rowOffsets = Array.from({ length: taps }, (_, t) => t * outWidth);
-  const tapAddressing = addressing(rowOffsets, 0, ctx.tables);
-  const output: ChannelAddressing = { ...outPlace, at: (i) => `${outPlace.at(i)} + oy * ${outWidth}` };
-  const tile = (rows: number, px: number): string => {
-    const spec: TileSpec = { rows, pixels: px, channels: taps, relu, input: tapAddressing, output };
-    return tileCode(ctx.neon, spec);
-  };
-  const fullP = Math.floor(outWidth / ROW_TILE) * ROW_TILE;
-  const pixelLoops = (rows: number): string[] => [
-    `const float *wb = wt + m * ${taps};`,
-    ...(fullP > 0 ? [`for (p = 0; p < ${fullP}; p += ${ROW_TILE}) {`, indent(tile(rows, ROW_TILE), 1), `}`] : []),
-    ...(outWidth > fullP ? [`p = ${fullP};`, `{`, indent(tile(rows, outWidth - fullP), 1), `}`] : []),
-  ];
-  const fullM = Math.floor(outChannels / BLOCK_M) * BLOCK_M;
+  const outRuns = affineRuns(outPlace.channelOffsets)!;
+  // Tap rows are the "input channels" of the tiles: row t at tap_rows + t * outWidth.
+  const tiles = tileCalls(
+    ctx,
+    {
+      channels: taps,
+      outChannels,
+      pixels: outWidth,
+      relu,
+      input: { table: ctx.tables.runTable([{ from: 0, to: taps, base: 0, step: outWidth }]), count: 1 },
+      output: ctx.tables.runTable(outRuns),
+      pixelTile: ROW_TILE,
+      weightsOutside: true,
+    },
+    'tap_rows',
+    `yn + oy * ${outWidth}`,
+  );
   const body = [
     `static const int col_lo[${kw}] = { ${cols.lo.join(', ')} }, col_hi[${kw}] = { ${cols.hi.join(', ')} };`,
-    `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
-    `const float *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
+    `const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
     `float tap_rows[${taps * outWidth}];`,
-    `int n, oy, ci, ky, kx, ox, m, p, k, j;`,
-    `for (n = 0; n < ${batch}; n++) {`,
-    `  float *restrict yn = y + n * ${output.batchStride};`,
+    `int ${batch > 1 ? 'n, ' : ''}oy, ci, ky, kx, ox;`,
+    ...(batch > 1 ? [`for (n = 0; n < ${batch}; n++) {`] : ['{']),
+    `  const float *xn = x${batch > 1 ? ` + n * ${input.batchStride}` : ''};`,
+    `  float *yn = y${batch > 1 ? ` + n * ${outPlace.batchStride}` : ''};`,
     `  for (oy = 0; oy < ${outHeight}; oy++) {`,
     `    /* gather the shifted input rows of every tap */`,
     `    for (ci = 0; ci < ${channels}; ci++) {`,
-    `      const float *xc = x + n * ${input.batchStride} + ${input.at('ci')};`,
+    `      const float *xc = xn + ${input.at('ci')};`,
     `      for (ky = 0; ky < ${kh}; ky++) {`,
     `        const int iy = oy * ${sh} - ${op.pads[0]} + ky * ${dh};`,
     `        for (kx = 0; kx < ${kw}; kx++) {`,
@@ -87,9 +83,7 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
     `      }`,
     `    }`,
     `    {`,
-    `      const float *restrict xn = tap_rows;`,
-    ...(fullM > 0 ? [`      for (m = 0; m < ${fullM}; m += ${BLOCK_M}) {`, indent(pixelLoops(BLOCK_M).join('\n'), 4), `      }`] : []),
-    ...(outChannels > fullM ? [`      m = ${fullM};`, `      {`, indent(pixelLoops(outChannels - fullM).join('\n'), 4), `      }`] : []),
+    indent(tiles.join('\n'), 3),
     `    }`,
     `  }`,
     `}`,
