@@ -11,7 +11,7 @@ import type { MemoryPlan } from '../compiler/plan/types.ts';
 import type { Artifact } from '../compiler/target.ts';
 import { validateModelName } from '../targets/c/names.ts';
 import { asCompileError } from './errors.ts';
-import { loadGraph, type LoadOptions, type ModelSource } from './model-source.ts';
+import { loadGraph, sourceLabel, type LoadOptions, type ModelSource } from './model-source.ts';
 import { loadTarget } from './targets.ts';
 
 /** The compiler-pass controls (`--disable-pass`, `--dump-after`, `--time-passes`). */
@@ -90,7 +90,7 @@ export async function compileGraph(imported: Graph, opts: CompileOptions): Promi
 
 /** Imports, optimises and plans a model without emitting code: the figures of `snv2c analyze`. */
 export async function analyze(source: ModelSource, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  return guard(async () => analyzeGraph(await loadGraph(source, opts), opts));
+  return guard(async () => analyzeGraph(await loadGraph(source, opts), opts), sourceLabel(source, opts));
 }
 
 /**
@@ -104,14 +104,16 @@ export async function compile(source: ModelSource, opts: CompileOptions): Promis
     validateModelName(opts.name ?? 'model');
     await loadTarget(opts.target);
     return compileGraph(await loadGraph(source, opts), opts);
-  });
+  }, sourceLabel(source, opts));
 }
 
-async function guard<T>(work: () => Promise<T>): Promise<T> {
+/** Runs `work`, turning whatever it throws into a CompileError; errors from passes and targets get the file. */
+async function guard<T>(work: () => Promise<T>, file?: string): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    throw asCompileError(e);
+    const error = asCompileError(e);
+    return Promise.reject(file === undefined || error.kind === 'internal' ? error : error.withSite({ file }));
   }
 }
 

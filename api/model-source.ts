@@ -29,6 +29,8 @@ export interface LoadOptions {
   readonly seed?: number;
   /** How the model is named in messages when it is given as bytes or an object (default "model.onnx" / "spec"). */
   readonly file?: string;
+  /** How weights given as bytes are named in messages; its extension picks the reader when the magic bytes cannot. */
+  readonly weightsFile?: string;
   /** Where warnings go (default stderr). */
   readonly warn?: (message: string) => void;
 }
@@ -50,7 +52,7 @@ export function sourceLabel(source: ModelSource, opts: Pick<LoadOptions, 'file'>
   return opts.file ?? (source instanceof Uint8Array ? 'model.onnx' : 'spec');
 }
 
-const weightsLabel = (weights: string | Uint8Array): string => (typeof weights === 'string' ? weights : 'weights');
+const weightsLabel = (weights: string | Uint8Array, opts: LoadOptions): string => (typeof weights === 'string' ? weights : (opts.weightsFile ?? 'weights'));
 
 /** Imports a model into the IR, before any compiler pass (what the reference interpreter runs). */
 export async function loadGraph(source: ModelSource, opts: LoadOptions = {}): Promise<Graph> {
@@ -68,9 +70,9 @@ export async function loadGraph(source: ModelSource, opts: LoadOptions = {}): Pr
   let weights;
   if (opts.weights !== undefined) {
     const { loadWeights } = await import('../compiler/frontend/weights/load-weights.ts');
-    const label = weightsLabel(opts.weights);
+    const label = weightsLabel(opts.weights, opts);
     const bytes = typeof opts.weights === 'string' ? readInputFile(opts.weights) : opts.weights;
     weights = loadWeights(bytes, label, { warn: opts.warn });
   }
-  return importSpec(spec, { file, weights, weightsFile: opts.weights === undefined ? undefined : weightsLabel(opts.weights), seed: opts.seed, inputShape: opts.inputShape });
+  return importSpec(spec, { file, weights, weightsFile: opts.weights === undefined ? undefined : weightsLabel(opts.weights, opts), seed: opts.seed, inputShape: opts.inputShape });
 }
