@@ -104,6 +104,15 @@ describe('wgsl kernels on Dawn (GLES, compatibility mode)', () => {
     expect(await expectMatchesInterpreter(n.build(b))).to.deep.equal(['depthwise', 'depthwise']);
   });
 
+  it('depthwise and direct conv with four different pads (top, left, bottom, right): no pad can stand in for another', async () => {
+    // Equal pads hide a kernel that reads the wrong one (left for bottom, end for begin); all four differ here.
+    const n = new Net([1, 4, 9, 8]);
+    const dw = n.conv(n.x, 4, { k: [3, 3], pads: [2, 0, 1, 3], groups: 4 });
+    const dilated = n.conv(dw, 4, { k: [3, 3], dil: [2, 1], pads: [0, 3, 2, 1], groups: 4, act: 'relu' });
+    const direct = n.conv(dilated, 6, { k: [3, 2], pads: [3, 1, 0, 2] });
+    expect(await expectMatchesInterpreter(n.build(direct))).to.deep.equal(['depthwise', 'depthwise', 'conv']);
+  });
+
   it('direct conv: the 3-channel stem, and a grouped conv with a 3x2 kernel and uneven strides', async () => {
     const n = new Net([1, 3, 11, 9]);
     const stem = n.conv(n.x, 8, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], act: 'relu' }); // blocks of 4 outputs
