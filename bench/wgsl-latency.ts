@@ -47,7 +47,7 @@ console.log(`onnxruntime-node (CPU, 1 thread): median ${ms(ortMedian)}`);
 // Dawn in Node on Mesa (GLES, compatibility mode).
 {
   const gpu = await dawnCompatDevice();
-  const emitted = (await import(pathToFileURL(join(dir, 'net.ts')).href)) as { createModel(o: { device: GPUDevice }): Promise<WebGpuModel> };
+  const emitted = (await import(pathToFileURL(join(dir, 'net.js')).href)) as { createModel(o: { device: GPUDevice }): Promise<WebGpuModel> };
   let t = performance.now();
   const model = await emitted.createModel({ device: gpu.device });
   const setup = performance.now() - t;

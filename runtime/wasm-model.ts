@@ -19,8 +19,10 @@ export async function loadWasmBytes(source: WasmSource): Promise<ArrayBuffer | U
   if (typeof source !== 'string' && !(source instanceof URL)) return source;
   const url = source instanceof URL ? source : new URL(source, typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href);
   if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
+    // Node only: fetch() cannot read file: URLs there. Kept out of bundles' static graph on purpose.
+    const fsName = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+    return fs.readFile(url);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url.href}: HTTP ${response.status}`);

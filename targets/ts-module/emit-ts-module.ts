@@ -1,11 +1,13 @@
-// Emits the typed `<name>.ts` entry point of a compiled model with ts-morph (built as one structure, so the
-// text is always syntactically valid). Targets describe what differs (which runtime factory, which options);
-// every model-derived value goes in through JSON.stringify. The runtime files it imports are copied next to it
-// (see runtime-files.ts), so the output folder is self-contained.
+// Emits the entry point of a compiled model, `<name>.js` + `<name>.d.ts`, built with ts-morph as one TypeScript
+// structure (so the text is always syntactically valid) and emitted to JavaScript and declarations from it:
+// plain Node ESM and every bundler can import it, TypeScript users get the types. Targets describe what differs
+// (which runtime factory, which options); every model-derived value goes in through JSON.stringify. The runtime
+// files it imports are written next to it (see runtime-files.ts), so the output folder is self-contained.
 
 import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
-
-export const RUNTIME_DIR = 'snv2c-runtime';
+import type { Artifact } from '../../compiler/target.ts';
+import { emitJavaScript } from './emit-js.ts';
+import { RUNTIME_DIR, runtimeArtifacts } from './runtime-files.ts';
 
 export interface TsModuleOption {
   readonly name: string;
@@ -13,36 +15,47 @@ export interface TsModuleOption {
   readonly doc: string;
 }
 
+export interface TsModuleConstant {
+  readonly name: string;
+  /** JSON-serialisable. */
+  readonly value: unknown;
+  /** Declared type; without one the constant is `as const` (its literal type, e.g. readonly [1, 3, 224, 224]). */
+  readonly type?: string;
+}
+
 export interface TsModuleSpec {
-  /** Model name (a validated identifier): names the file. */
+  /** Model name (a validated identifier): names the files. */
   readonly name: string;
   /** First comment lines (plain text, no model-derived strings). */
   readonly banner: readonly string[];
-  /** Runtime files (in RUNTIME_DIR) to import from, with the names used. */
-  readonly imports: readonly { readonly file: string; readonly names: readonly string[]; readonly typeOnly?: boolean }[];
-  /** Exported constants (JSON-serialisable values). */
-  readonly constants: Readonly<Record<string, unknown>>;
+  /** Runtime modules (in RUNTIME_DIR, named without extension: 'wasm-model') to import from, with the names used. */
+  readonly imports: readonly { readonly module: string; readonly names: readonly string[]; readonly typeOnly?: boolean }[];
+  readonly constants: readonly TsModuleConstant[];
   /** Properties of the exported CreateModelOptions interface (all optional). */
   readonly options: readonly TsModuleOption[];
-  /** Body of `createModel(options)`; must return Promise<Model>. */
+  /** Body of `createModel(options)`; must return a Promise of the model type. */
   readonly body: readonly string[];
+  /** What createModel() resolves to: `Model` (the default) or a runtime type extending it, imported above. */
+  readonly modelType?: string;
 }
 
-export function emitTsModule(spec: TsModuleSpec): string {
+const runtimeModule = (module: string) => `./${RUNTIME_DIR}/${module}.js`;
+
+function moduleSource(spec: TsModuleSpec): string {
   const project = new Project({ useInMemoryFileSystem: true });
   const statements: StatementStructures[] = [
     ...spec.imports.map((i) => ({
       kind: StructureKind.ImportDeclaration as const,
       isTypeOnly: i.typeOnly ?? false,
-      moduleSpecifier: `./${RUNTIME_DIR}/${i.file}`,
+      moduleSpecifier: runtimeModule(i.module),
       namedImports: [...i.names],
     })),
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: `./${RUNTIME_DIR}/model-api.ts`, namedImports: ['Model'] },
-    ...Object.entries(spec.constants).map(([name, value]) => ({
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeModule('model-api'), namedImports: ['Model'] },
+    ...spec.constants.map((c) => ({
       kind: StructureKind.VariableStatement as const,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name, initializer: `${JSON.stringify(value)} as const` }],
+      declarations: [c.type ? { name: c.name, type: c.type, initializer: JSON.stringify(c.value) } : { name: c.name, initializer: `${JSON.stringify(c.value)} as const` }],
     })),
     {
       kind: StructureKind.Interface,
@@ -57,11 +70,21 @@ export function emitTsModule(spec: TsModuleSpec): string {
       isAsync: true,
       docs: ['Creates a ready-to-run instance of the model: `(await createModel()).run(input)`; call dispose() when done.'],
       parameters: [{ name: 'options', type: 'CreateModelOptions', initializer: '{}' }],
-      returnType: 'Promise<Model>',
+      returnType: `Promise<${spec.modelType ?? 'Model'}>`,
       statements: [...spec.body],
     },
   ];
-  const file = project.createSourceFile(`${spec.name}.ts`, { statements });
-  file.insertStatements(0, spec.banner.map((l) => `// ${l.replace(/[\r\n]/g, ' ')}`).join('\n'));
-  return file.getFullText();
+  return project.createSourceFile(`${spec.name}.ts`, { statements }).getFullText();
+}
+
+/** `<name>.js`, `<name>.d.ts` and the runtime files they import. */
+export function emitTsModule(spec: TsModuleSpec): Artifact[] {
+  const banner = spec.banner.map((l) => `// ${l.replace(/[\r\n]/g, ' ')}\n`).join('');
+  const emitted = emitJavaScript(new Map([[`${spec.name}.ts`, moduleSource(spec)]]));
+  const text = (path: string) => emitted.find((f) => f.path === path)!.text;
+  return [
+    { path: `${spec.name}.js`, contents: banner + text(`${spec.name}.js`) },
+    { path: `${spec.name}.d.ts`, contents: banner + text(`${spec.name}.d.ts`) },
+    ...runtimeArtifacts(['model-api', ...spec.imports.map((i) => i.module)]),
+  ];
 }

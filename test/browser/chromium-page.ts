@@ -1,7 +1,7 @@
 // Serves a compiled WGSL model to headless Debian Chromium (WebGPU on SwiftShader) and calls it from the page.
 // Shared by the browser test and bench/wgsl-latency.ts.
 //
-// The emitted `<name>.ts` is bundled for the page with esbuild; the page is served from http://127.0.0.1 (a
+// The emitted `<name>.js` is bundled for the page with esbuild; the page is served from http://127.0.0.1 (a
 // secure context: about:blank has no navigator.gpu) on an ephemeral port.
 
 import { build } from 'esbuild';
@@ -27,7 +27,7 @@ export interface PageResult {
 
 /** A page script calling the model: `window.snv2cRun(input, repeat)`. */
 const PAGE_SCRIPT = (name: string) => `
-import { createModel } from './${name}.ts';
+import { createModel } from './${name}.js';
 window.snv2cRun = async (input, repeat) => {
   const model = await createModel();
   try {
@@ -52,7 +52,7 @@ export interface ServedModel {
   close(): Promise<void>;
 }
 
-/** Bundles `<dir>/<name>.ts` for the browser and serves it with its weights on 127.0.0.1. */
+/** Bundles `<dir>/<name>.js` for the browser and serves it with its weights on 127.0.0.1. */
 export async function serveModel(dir: string, name: string): Promise<ServedModel> {
   writeFileSync(join(dir, 'page.js'), PAGE_SCRIPT(name));
   const bundle = await build({ entryPoints: [join(dir, 'page.js')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });

@@ -1,5 +1,5 @@
 // The emitted WGSL model in a real browser: headless Debian Chromium (WebGPU on SwiftShader), page served from
-// 127.0.0.1, model bundled from the generated `<name>.ts`; logits checked against PyTorch's.
+// 127.0.0.1, model bundled from the generated `<name>.js`; logits checked against PyTorch's.
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ describe('wgsl target in headless Chromium (WebGPU on SwiftShader)', () => {
   let context: BrowserContext | undefined;
   after(async () => context?.close());
 
-  it('runs the tiny torchvision fixture from the bundled <name>.ts and matches PyTorch', async () => {
+  it('runs the tiny torchvision fixture from the bundled <name>.js and matches PyTorch', async () => {
     const fixture = join(REPO, 'fixtures', 'tv_tiny_o13_bn');
     const input = readNpy(readFileSync(join(fixture, 'input.npy')), 'input.npy');
     const golden = readNpy(readFileSync(join(fixture, 'output.npy')), 'output.npy');

@@ -22,13 +22,13 @@ describe('snv2c compile', function () {
   const cacheEnv = { SNV2C_CACHE_DIR: join(root, 'cache') };
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('--target c writes the C, the header, the weights and a runnable <name>.ts', async () => {
+  it('--target c writes the C, the header, the weights and a runnable <name>.js', async () => {
     const out = join(root, 'c');
     const r = cli(['compile', modelPath, '--target', 'c', '-o', out, '--name', 'odd']);
     expect(r.code, r.stderr).to.equal(0);
-    expect(readdirSync(out).sort()).to.deep.equal(['odd.c', 'odd.h', 'odd.ts', 'odd_weights.c', 'snv2c-runtime']);
+    expect(readdirSync(out).sort()).to.deep.equal(['odd.c', 'odd.d.ts', 'odd.h', 'odd.js', 'odd_weights.c', 'snv2c-runtime']);
     expect(readFileSync(join(out, 'odd.h'), 'utf8')).to.include('int odd_run(const float *input, float *output);');
-    const emitted = (await import(pathToFileURL(join(out, 'odd.ts')).href)) as { createModel(o: { cacheDir: string }): Promise<Model> };
+    const emitted = (await import(pathToFileURL(join(out, 'odd.js')).href)) as { createModel(o: { cacheDir: string }): Promise<Model> };
     const model = await emitted.createModel({ cacheDir: cacheEnv.SNV2C_CACHE_DIR });
     try {
       const golden = readNpy(readFileSync(join(REPO, 'fixtures', fixture.files.output))).data;

@@ -1,4 +1,4 @@
-// Every ONNX fixture through the wasm target: clang builds <name>.wasm, the emitted <name>.ts instantiates it in
+// Every ONNX fixture through the wasm target: clang builds <name>.wasm, the emitted <name>.js instantiates it in
 // Node, and the logits match PyTorch (manifest tolerance), with the same top-1, and agree with the interpreter.
 
 import { expect } from 'chai';
@@ -22,9 +22,9 @@ describe('wasm target on the ONNX fixtures (Node)', function () {
       const { input, golden } = fixtureTensors(fixture);
       const dir = join(root, fixture.name);
       const artifacts = wasmTarget.emit(graph, planMemory(graph), { name: 'net' });
-      expect(artifacts.map((a) => a.path)).to.include.members(['net.wasm', 'net.ts', 'net.c', 'net.h', 'snv2c-runtime/wasm-model.ts']);
+      expect(artifacts.map((a) => a.path)).to.include.members(['net.wasm', 'net.js', 'net.d.ts', 'net.c', 'net.h', 'snv2c-runtime/wasm-model.js', 'snv2c-runtime/wasm-model.d.ts']);
       writeArtifacts(dir, artifacts);
-      const emitted = (await import(pathToFileURL(join(dir, 'net.ts')).href)) as { createModel(): Promise<Model>; inputShape: readonly number[]; outputShape: readonly number[] };
+      const emitted = (await import(pathToFileURL(join(dir, 'net.js')).href)) as { createModel(): Promise<Model>; inputShape: readonly number[]; outputShape: readonly number[] };
       expect(emitted.inputShape).to.deep.equal(fixture.input_shape);
       expect(emitted.outputShape).to.deep.equal(fixture.output_shape);
       const model = await emitted.createModel();

@@ -2,6 +2,7 @@
 // dispatch list, escaping of untrusted node names, and one-line errors for what it cannot compile.
 
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { CompileError } from '../../../compiler/ir/errors.ts';
@@ -31,8 +32,9 @@ describe('wgsl target: emitted artifacts', () => {
     const g = handConv();
     const artifacts = wgslTarget.emit(g, planMemory(g), { name: 'hand' });
     const paths = artifacts.map((a) => a.path);
-    expect(paths.slice(0, 4)).to.deep.equal(['hand.wgsl', 'hand.weights.bin', 'hand.manifest.json', 'hand.ts']);
-    expect(paths).to.include.members(['snv2c-runtime/webgpu-model.ts', 'snv2c-runtime/model-api.ts']);
+    expect(paths.slice(0, 5)).to.deep.equal(['hand.wgsl', 'hand.weights.bin', 'hand.manifest.json', 'hand.js', 'hand.d.ts']);
+    expect(paths).to.include.members(['snv2c-runtime/webgpu-model.js', 'snv2c-runtime/webgpu-model.d.ts', 'snv2c-runtime/model-api.js', 'snv2c-runtime/model-api.d.ts']);
+    expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts')), 'no TypeScript sources').to.deep.equal([]);
 
     const bin = artifacts[1].contents as Uint8Array;
     const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
@@ -47,17 +49,36 @@ describe('wgsl target: emitted artifacts', () => {
     expect(manifest.steps[0]).to.deep.include({ entryPoint: 'k0', kernel: 'conv1x1', workgroups: [1, 1, 1] });
   });
 
-  it('the typed module and its copied runtime type-check under strict settings', () => {
+  it('the module and runtime declarations type-check under strict settings, as a user imports them', () => {
     const g = handConv();
     const dir = writeArtifacts(wgslTarget.emit(g, planMemory(g), { name: 'hand' }), 'typecheck');
-    const program = ts.createProgram([join(dir, 'hand.ts')], {
-      strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true,
+    // A consumer as a user writes it: plain `.js` specifiers, no TypeScript-only options; the .d.ts files are
+    // checked too (skipLibCheck off), so a broken declaration fails here.
+    const consumer = join(dir, 'use.ts');
+    writeFileSync(consumer, [
+      "import { createModel, inputShape, dispatchesPerInference, description } from './hand.js';",
+      'const shape: readonly [1, 2, 1, 2] = inputShape;',
+      'const dispatches: number = dispatchesPerInference + description.steps.length;',
+      'export async function use(device: GPUDevice): Promise<number> {',
+      '  const model = await createModel({ device, weights: new Uint8Array(0) });',
+      '  const out: Float32Array = await model.run(new Float32Array(4));',
+      '  model.dispose();',
+      '  return out.length + shape.length + dispatches + model.dispatchesPerInference;',
+      '}',
+      '',
+    ].join('\n'));
+    const program = ts.createProgram([consumer], {
+      strict: true, noEmit: true, skipLibCheck: false,
       module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-      types: ['types', 'node'], typeRoots: [join(REPO, 'node_modules/@types'), join(REPO, 'node_modules/@webgpu')],
+      // A browser project: the WebGPU types, no Node types (the WebGPU runtime must not need them).
+      types: ['types'], typeRoots: [join(REPO, 'node_modules/@webgpu')],
     });
-    const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+    const ours = (d: ts.Diagnostic) => !d.file || d.file.fileName.startsWith(dir);
+    const errors = ts.getPreEmitDiagnostics(program).filter(ours).map((d) => `${d.file?.fileName.slice(dir.length) ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
     expect(errors).to.deep.equal([]);
-    const exported = program.getTypeChecker().getExportsOfModule(program.getTypeChecker().getSymbolAtLocation(program.getSourceFile(join(dir, 'hand.ts'))!)!);
+    const declarations = program.getSourceFile(join(dir, 'hand.d.ts'));
+    expect(declarations, 'hand.d.ts is what the consumer resolves').to.not.equal(undefined);
+    const exported = program.getTypeChecker().getExportsOfModule(program.getTypeChecker().getSymbolAtLocation(declarations!)!);
     expect(exported.map((s) => s.name)).to.include.members(['createModel', 'inputShape', 'outputShape', 'dispatchesPerInference', 'description']);
   });
 
@@ -80,9 +101,11 @@ describe('wgsl target: emitted artifacts', () => {
     const wgsl = artifacts[0].contents as string;
     for (const line of wgsl.split('\n').filter((l) => l.startsWith('//'))) expect(line).to.match(/^\/\/[ A-Za-z0-9_./:,;()\-]*$/);
     expect(wgsl).to.not.include('evil()');
-    const ts = artifacts[3].contents as string;
-    expect(ts).to.not.include('${process').and.not.include('\u202e');
-    expect(ts).to.include('x__/___fn_evil');
+    for (const module of [artifacts[3], artifacts[4]]) {
+      expect(module.path).to.match(/^hand\.(js|d\.ts)$/);
+      expect(module.contents as string).to.not.include('${process').and.not.include('\u202e');
+    }
+    expect(artifacts[3].contents as string).to.include('x__/___fn_evil');
   });
 
   it('an op without a kernel is a one-line CompileError naming the node', () => {

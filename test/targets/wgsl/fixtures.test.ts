@@ -1,4 +1,4 @@
-// Every golden fixture compiled with --target wgsl and run through the emitted `<name>.ts` on Dawn (GLES on
+// Every golden fixture compiled with --target wgsl and run through the emitted `<name>.js` on Dawn (GLES on
 // Mesa, compatibility mode): logits within the manifest tolerance of PyTorch's, same top-1, and in agreement
 // with the reference interpreter on the same compiled graph.
 
@@ -49,7 +49,7 @@ describe('wgsl target: golden fixtures on Dawn (GLES, compatibility mode)', () =
       const graph = runPipeline(importOnnx(readFileSync(join(FIXTURES, fixture.files.model)), { file: fixture.files.model, inputShape: fixture.input_shape }));
       const dir = writeArtifacts(wgslTarget.emit(graph, planMemory(graph), { name: 'net' }), fixture.name);
 
-      const emitted = (await import(pathToFileURL(join(dir, 'net.ts')).href)) as { createModel(o: { device: GPUDevice }): Promise<WebGpuModel>; dispatchesPerInference: number };
+      const emitted = (await import(pathToFileURL(join(dir, 'net.js')).href)) as { createModel(o: { device: GPUDevice }): Promise<WebGpuModel>; dispatchesPerInference: number };
       const model = await emitted.createModel({ device: gpu.device });
       try {
         expect(model.outputShape).to.deep.equal(golden.shape);
