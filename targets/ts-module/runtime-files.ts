@@ -13,42 +13,45 @@ export const RUNTIME_DIR = 'snv2c-runtime';
 
 const RUNTIME_FOLDER = new URL('../../runtime/', import.meta.url);
 
-let emittedFromSource: Map<string, string> | undefined;
+const emittedFromSource = new Map<string, Map<string, string>>();
 
-function emitRuntimeFromSource(): Map<string, string> {
+function emitRuntimeFromSource(folder: URL): Map<string, string> {
   const sources = new Map<string, string>();
-  for (const file of readdirSync(RUNTIME_FOLDER).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
-    sources.set(file, readFileSync(new URL(file, RUNTIME_FOLDER), 'utf8'));
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
+    sources.set(file, readFileSync(new URL(file, folder), 'utf8'));
   }
   return new Map(emitJavaScript(sources).map((f) => [f.path, f.text]));
 }
 
 /** One compiled runtime file (`model-api.js`, `model-api.d.ts`): the package's own build if present, else emitted from source. */
-function runtimeFile(file: string): string {
-  const built = new URL(file, RUNTIME_FOLDER);
-  const source = new URL(file.replace(/\.d\.ts$|\.js$/, '.ts'), RUNTIME_FOLDER);
+function runtimeFile(folder: URL, file: string): string {
+  const built = new URL(file, folder);
+  const source = new URL(file.replace(/\.d\.ts$|\.js$/, '.ts'), folder);
   if (existsSync(built) || !existsSync(source)) return readFileSync(built, 'utf8');
-  emittedFromSource ??= emitRuntimeFromSource();
-  const text = emittedFromSource.get(file);
+  if (!emittedFromSource.has(folder.href)) emittedFromSource.set(folder.href, emitRuntimeFromSource(folder));
+  const text = emittedFromSource.get(folder.href)!.get(file);
   if (text === undefined) throw new Error(`snv2c runtime: no ${file} emitted from ${source.pathname}`);
   return text;
 }
 
-/** Relative modules a compiled file imports (`./x.js`), from its import/export statements and import() types. */
+/**
+ * Relative modules a compiled file imports, from its import/export statements and import() types. A tsc build
+ * leaves `./x.ts` in declarations (TypeScript resolves it to x.d.ts), the emitter writes `./x.js`: both count.
+ */
 function importedModules(text: string): string[] {
-  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']\.\/([A-Za-z0-9_-]+)\.js["']/gm)].map((m) => m[1]);
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']\.\/([A-Za-z0-9_-]+)\.[jt]s["']/gm)].map((m) => m[1]);
 }
 
 /**
  * `modules` (runtime module names such as 'wasm-model') and every runtime module they import, each as `.js` and
- * `.d.ts` under RUNTIME_DIR, sorted by path.
+ * `.d.ts` under RUNTIME_DIR, sorted by path. `folder` is where the runtime lives (this package's by default).
  */
-export function runtimeArtifacts(modules: readonly string[]): Artifact[] {
+export function runtimeArtifacts(modules: readonly string[], folder: URL = RUNTIME_FOLDER): Artifact[] {
   const wanted = new Set(modules);
   const files = new Map<string, string>();
   for (const module of wanted) {
     for (const file of [`${module}.js`, `${module}.d.ts`]) {
-      const text = runtimeFile(file);
+      const text = runtimeFile(folder, file);
       files.set(file, text);
       for (const imported of importedModules(text)) wanted.add(imported);
     }
