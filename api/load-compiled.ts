@@ -2,9 +2,10 @@
 // when running from source): `snv2c run`, `verify`, `bench` and the tests exercise what users import, not a
 // second loader. The artifacts go to a private temporary folder that dispose() removes.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Model } from '../runtime/model-api.ts';
 import type { CompileResult } from './compile.ts';
@@ -26,6 +27,18 @@ export async function loadCompiledFolder(dir: string, name: string, options: Rec
   return emitted.createModel(options);
 }
 
+/**
+ * The node_modules folder this library resolves optional runtime packages from (`webgpu`, Dawn for Node), so a
+ * module emitted into a temporary folder finds the same ones; undefined when none is installed.
+ */
+function runtimePackagesFolder(): string | undefined {
+  try {
+    return dirname(dirname(createRequire(import.meta.url).resolve('webgpu/package.json')));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Writes `result`'s artifacts to a temporary folder and creates the model from its emitted module. */
 export async function loadCompiled(result: Pick<CompileResult, 'name' | 'artifacts'>, options: Record<string, unknown> = {}): Promise<Model> {
   const scratch = mkdtempSync(join(tmpdir(), 'snv2c-model-'));
@@ -35,6 +48,8 @@ export async function loadCompiled(result: Pick<CompileResult, 'name' | 'artifac
     const hasPackageJson = result.artifacts.some((a) => a.path === 'package.json');
     // The emitted modules are ES modules; outside a package they need this to be read as such.
     writeArtifactsSync(dir, hasPackageJson ? result.artifacts : [...result.artifacts, { path: 'package.json', contents: '{ "type": "module" }\n' }]);
+    const packages = runtimePackagesFolder();
+    if (packages) symlinkSync(packages, join(scratch, 'node_modules'), 'dir');
     const model = await loadCompiledFolder(dir, result.name, options);
     const dispose = model.dispose.bind(model);
     return Object.assign(model, {
