@@ -6,6 +6,8 @@ import { CompileError } from './ir/errors.ts';
 import { printGraph } from './ir/print.ts';
 import type { Graph } from './ir/types.ts';
 import { verifyGraph } from './ir/verify.ts';
+import { canonicaliseDensePass } from './passes/canonicalise-dense.ts';
+import { classifyConvsPass } from './passes/classify-convs.ts';
 import { eliminateDeadCodePass } from './passes/eliminate-dead-code.ts';
 import { foldBatchNormPass } from './passes/fold-batchnorm.ts';
 import { foldConstantsPass } from './passes/fold-constants.ts';
@@ -18,7 +20,8 @@ import { routeChannelsPass } from './passes/route-channels.ts';
 /**
  * The shared passes in order. Folding constants first resolves any shape arithmetic; identities go before
  * recognition so no Identity/Dropout interrupts a shuffle chain; BN must be folded before a relu can fuse into
- * its conv; routing canonicalises what recognition produced; dead code is swept last.
+ * its conv; routing canonicalises what recognition produced; dense layers and conv classes are the canonical
+ * forms targets read; dead code is swept last.
  */
 export const DEFAULT_PASSES: readonly Pass[] = [
   foldConstantsPass,
@@ -27,6 +30,8 @@ export const DEFAULT_PASSES: readonly Pass[] = [
   foldBatchNormPass,
   fuseActivationsPass,
   routeChannelsPass,
+  canonicaliseDensePass,
+  classifyConvsPass,
   eliminateDeadCodePass,
 ];
 

@@ -24,7 +24,7 @@ export interface ConvShape {
 
 /** The measures of a layer; a graph's totals are the same measures summed (intensity recomputed). */
 export interface CostMeasures {
-  /** Multiply-adds of conv / gemm / matMul for the whole input (batch included). */
+  /** Multiply-adds of conv / gemm / matMul / dense for the whole input (batch included). */
   readonly macs: number;
   /** 2·macs, plus one FLOP per element for element-wise work and per window tap for pooling. */
   readonly flops: number;
@@ -64,6 +64,7 @@ function learnedInputs(graph: Graph, node: Node): number[] {
       return [node.inputs[1], node.inputs[2]].filter(isF32Const);
     case 'gemm':
     case 'matMul':
+    case 'dense':
       return node.inputs.filter(isF32Const);
     case 'binary':
       return node.inputs.filter((id) => isF32Const(id) && numel(graph.values.get(id)!.type.shape) > 1);
@@ -74,7 +75,7 @@ function learnedInputs(graph: Graph, node: Node): number[] {
 
 function categoryOf(kind: OpKind): LayerCategory {
   if (kind === 'conv2d') return 'conv';
-  if (kind === 'gemm' || kind === 'matMul') return 'matmul';
+  if (kind === 'gemm' || kind === 'matMul' || kind === 'dense') return 'matmul';
   if (ELEMENTWISE_OPS.has(kind)) return 'elementwise';
   if (MOVEMENT_OPS.has(kind)) return 'movement';
   return 'pool';
@@ -92,7 +93,8 @@ function multiplyAdds(graph: Graph, node: Node): number {
       const a = type(0);
       return numel(out) * (node.op.transA ? a[0] : a[1]);
     }
-    case 'matMul': {
+    case 'matMul':
+    case 'dense': {
       const a = type(0);
       return numel(out) * a[a.length - 1];
     }

@@ -9,7 +9,7 @@ import { numel } from '../ir/types.ts';
 import { conv2d } from './conv.ts';
 import { unary } from './activation.ts';
 import { batchNorm, binary } from './elementwise.ts';
-import { gemm, matMul } from './matmul.ts';
+import { dense, gemm, matMul } from './matmul.ts';
 import { channelShuffle, concat, gather, slice, split, transpose } from './movement.ts';
 import { avgPool, maxPool } from './pool.ts';
 import { globalAvgPool, reduceMean } from './reduce.ts';
@@ -32,6 +32,7 @@ const ARITY: Record<OpKind, readonly [number, number]> = {
   reduceMean: [1, 1],
   gemm: [2, 3],
   matMul: [2, 2],
+  dense: [2, 3],
   binary: [2, 2],
   reshape: [1, 1],
   transpose: [1, 1],
@@ -80,6 +81,8 @@ export function evalOp(op: Op, inputs: readonly Tensor[]): Tensor[] {
       return [gemm(op, x, inputs[1], inputs[2], types[0])];
     case 'matMul':
       return [matMul(x, inputs[1], types[0])];
+    case 'dense':
+      return [dense(x, inputs[1], inputs[2], types[0])];
     case 'binary':
       return [binary(op, x, inputs[1], types[0])];
     case 'reshape':

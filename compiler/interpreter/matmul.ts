@@ -1,4 +1,5 @@
-// Matrix products: ONNX Gemm (alpha, beta, transposes, broadcast C) and numpy-style MatMul (batched, rank 1 allowed).
+// Matrix products: ONNX Gemm (alpha, beta, transposes, broadcast C), numpy-style MatMul (batched, rank 1 allowed)
+// and the canonical dense layer the compiler turns both into.
 // Dot products are summed in float64 and rounded to f32 once.
 
 import { broadcastShapes } from '../ir/shape-inference.ts';
@@ -24,6 +25,24 @@ export function gemm(op: OpOf<'gemm'>, a: Tensor, b: Tensor, c: Tensor | undefin
       let sum = 0;
       for (let k = 0; k < inner; k++) sum += ad[i * aI + k * aK] * bd[k * bK + j * bJ];
       out.data[i * cols + j] = op.alpha * sum + (cd ? op.beta * cd[i * cI + j * cJ] : 0);
+    }
+  }
+  return out;
+}
+
+/** The canonical fully connected layer: y[n,m] = sum_k a[n,k] * w[m,k] + b[m]. */
+export function dense(a: Tensor, w: Tensor, bias: Tensor | undefined, outType: TensorType): Tensor {
+  const ad = f32Data(a, 'dense input');
+  const wd = f32Data(w, 'dense weight');
+  const bd = bias ? f32Data(bias, 'dense bias') : undefined;
+  const [rows, cols] = outType.shape;
+  const inner = a.type.shape[1];
+  const out = allocate(outType);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      let sum = bd ? bd[j] : 0;
+      for (let k = 0; k < inner; k++) sum += ad[i * inner + k] * wd[j * inner + k];
+      out.data[i * cols + j] = sum;
     }
   }
   return out;

@@ -11,3 +11,8 @@ export function classifyConv(op: OpOf<'conv2d'>, inChannels: number, outChannels
   }
   return op.groups === inChannels && outChannels === inChannels ? 'depthwise' : 'grouped';
 }
+
+/** The recorded class, or the derived one for a graph that did not go through classify-convs (hand-built tests). */
+export function convClassOf(op: OpOf<'conv2d'>, inChannels: number, outChannels: number): ConvClass {
+  return op.convClass ?? classifyConv(op, inChannels, outChannels);
+}

@@ -110,6 +110,15 @@ export function inferOutputTypes(op: Op, inputs: readonly Value[]): TensorType[]
       if (t[2]) broadcastShapes([m, n], t[2].shape);
       return [f32([m, n])];
     }
+    case 'dense': {
+      expectRank(x, 2, 'dense input');
+      expectRank(t[1], 2, 'dense weight');
+      const [n, k] = x.shape;
+      const [m, k2] = t[1].shape;
+      if (k !== k2) fail(`dense input has ${k} features, weight [${t[1].shape.join(',')}] expects ${k2}`);
+      if (t[2] && (t[2].shape.length !== 1 || t[2].shape[0] !== m)) fail(`dense bias must be [${m}], got [${t[2].shape.join(',')}]`);
+      return [f32([n, m])];
+    }
     case 'matMul': {
       const a = x.shape;
       const b = t[1].shape;

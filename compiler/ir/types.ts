@@ -74,6 +74,10 @@ export type Op =
   | { readonly kind: 'gemm'; readonly transA: boolean; readonly transB: boolean; readonly alpha: number; readonly beta: number }
   // numpy matmul semantics (2-D and batched); inputs: a, b
   | { readonly kind: 'matMul' }
+  // The canonical fully connected layer every target implements (canonicalise-dense makes it from gemm/matMul):
+  // inputs a [N,K], w [M,K] constant (PyTorch Linear layout, gemm's alpha folded in), b? [M] constant (beta
+  // folded in); y[n,m] = sum_k a[n,k] * w[m,k] + b[m]. See compiler/ir/dense-form.ts.
+  | { readonly kind: 'dense' }
   // numpy broadcasting; works on f32 and i64
   | { readonly kind: 'binary'; readonly fn: BinaryFn }
   // target shape fully resolved (no 0 / -1 left); Flatten, Squeeze and Unsqueeze import as reshape too

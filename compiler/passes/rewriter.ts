@@ -144,3 +144,34 @@ export class Rewriter {
     return this.builder.build();
   }
 }
+
+/**
+ * A graph with nodes replaced one for one in place: every node keeps its id (targets derive kernel names from
+ * ids, so a canonicalising pass that only re-describes nodes leaves emitted code alone). `replace` returns the
+ * node unchanged, or a new op and inputs; `addConst` adds a constant operand. Values nothing reads any more are
+ * dropped. Returns the input graph itself when nothing changed.
+ */
+export function replaceNodesInPlace(
+  graph: Graph,
+  replace: (node: Node, addConst: (name: string, shape: readonly number[], data: Float32Array) => number) => { op: Op; inputs: readonly number[] } | undefined,
+): Graph {
+  const values = new Map(graph.values);
+  let nextId = Math.max(-1, ...values.keys()) + 1;
+  const addConst = (name: string, shape: readonly number[], data: Float32Array): number => {
+    const id = nextId++;
+    values.set(id, { id, name, type: { dtype: 'f32', shape: [...shape] }, data });
+    return id;
+  };
+  let changed = false;
+  const nodes = graph.nodes.map((node) => {
+    const replacement = replace(node, addConst);
+    if (!replacement) return node;
+    changed = true;
+    return { ...node, op: replacement.op, inputs: [...replacement.inputs] };
+  });
+  if (!changed) return graph;
+  const used = new Set<number>([...graph.inputs, ...graph.outputs]);
+  for (const n of nodes) for (const id of [...n.inputs, ...n.outputs]) used.add(id);
+  const kept = new Map([...values].filter(([id]) => used.has(id)).sort(([a], [b]) => a - b));
+  return { values: kept, nodes, inputs: [...graph.inputs], outputs: [...graph.outputs] };
+}

@@ -1,5 +1,7 @@
 // Picks the kernel(s) for one compute node and gathers their compile-time parameters from the graph.
 
+import { convClassOf } from '../../compiler/ir/conv-class.ts';
+import { denseForm } from '../../compiler/ir/dense-form.ts';
 import { CompileError } from '../../compiler/ir/errors.ts';
 import type { Graph, Node, Value } from '../../compiler/ir/types.ts';
 import { numel } from '../../compiler/ir/types.ts';
@@ -54,14 +56,16 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
       const x = activation(node.inputs[0]);
       const y = activation(node.outputs[0]);
       const outChannels = yShape[1];
+      if (op.residual || (op.activation !== 'none' && op.activation !== 'relu')) fail(`conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`);
       const relu = op.activation === 'relu';
-      const pointwise = op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride.every((s) => s === 1) && op.pads.every((p) => p === 0) && op.groups === 1;
-      if (pointwise) return [conv1x1Kernel(entry(), { x, y, inChannels: channels, outChannels, plane: planeOf(yShape), batch, weight, bias, relu })];
+      // The class comes from the IR (classify-convs).
+      const convClass = convClassOf(op, channels, outChannels);
+      if (convClass === 'pointwise') return [conv1x1Kernel(entry(), { x, y, inChannels: channels, outChannels, plane: planeOf(yShape), batch, weight, bias, relu })];
       const params: SpatialConvParams = {
         x, y, inChannels: channels, outChannels, groups: op.groups, outPlane: planeOf(yShape), batch, weight, bias, relu,
         window: { inH: xShape[2], inW: xShape[3], outW: yShape[3], kernel: op.kernel, stride: op.stride, pads: op.pads, dilations: op.dilations },
       };
-      return [op.groups === channels && outChannels === channels ? depthwiseKernel(entry(), params) : directConvKernel(entry(), params)];
+      return [convClass === 'depthwise' ? depthwiseKernel(entry(), params) : directConvKernel(entry(), params)];
     }
     case 'maxPool':
     case 'avgPool': {
@@ -78,9 +82,10 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
       }
       return [globalAvgPoolKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), channels, plane: planeOf(xShape), batch })];
     }
+    case 'dense':
     case 'gemm':
     case 'matMul':
-      return [lowerClassifier(node, xShape, yShape, activation, constant, fail, entry)];
+      return [lowerClassifier(cx, node, activation, fail, entry)];
     case 'relu':
       return [pointwiseKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), channels, plane: planeOf(xShape) , batch, relu: true })];
     default:
@@ -107,33 +112,15 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
 }
 
 function lowerClassifier(
+  cx: LoweringContext,
   node: Node,
-  aShape: readonly number[],
-  yShape: readonly number[],
   activation: (id: number) => Operand,
-  constant: (id: number | undefined, what: string) => Float32Array | undefined,
   fail: (reason: string) => never,
   entry: () => { entry: string },
 ): Kernel {
-  const op = node.op;
-  if (aShape.length !== 2) fail(`${op.kind} is supported on rank-2 features only`);
-  const [batch, inFeatures] = aShape;
-  const outFeatures = yShape[1];
-  const b = constant(node.inputs[1], 'B')!;
-  const transB = op.kind === 'gemm' && op.transB;
-  if (op.kind === 'gemm' && op.transA) fail('gemm with transA is not supported');
-  const alpha = op.kind === 'gemm' ? op.alpha : 1;
-  const beta = op.kind === 'gemm' ? op.beta : 1;
-  const weight = new Float32Array(outFeatures * inFeatures);
-  for (let m = 0; m < outFeatures; m++) {
-    for (let k = 0; k < inFeatures; k++) weight[m * inFeatures + k] = alpha * (transB ? b[m * inFeatures + k] : b[k * outFeatures + m]);
-  }
-  const c = constant(node.inputs[2], 'C');
-  let bias: Float32Array | undefined;
-  if (c) {
-    if (c.length !== outFeatures && c.length !== 1) fail(`gemm C of ${c.length} values must broadcast per output feature`);
-    bias = Float32Array.from({ length: outFeatures }, (_, m) => beta * c[c.length === 1 ? 0 : m]);
-  }
-  if (numel(yShape) !== batch * outFeatures) fail(`${op.kind} output shape does not match its operands`);
+  // The layer's weight [M,K] and bias with alpha/beta folded, whatever form (dense, gemm, matMul) it has.
+  const form = denseForm(cx.graph, node);
+  if (typeof form === 'string') return fail(form);
+  const { batch, inFeatures, outFeatures, weight, bias } = form;
   return classifierKernel(entry(), { a: activation(node.inputs[0]), y: activation(node.outputs[0]), inFeatures, outFeatures, batch, weight, bias });
 }

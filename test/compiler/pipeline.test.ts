@@ -39,6 +39,8 @@ describe('runPipeline', () => {
       'fold-batchnorm',
       'fuse-activations',
       'route-channels',
+      'canonicalise-dense',
+      'classify-convs',
       'eliminate-dead-code',
     ]);
   });

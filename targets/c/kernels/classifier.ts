@@ -1,40 +1,25 @@
-// The classifier: Gemm (alpha·A·op(B) + beta·C) or MatMul with a constant right operand, A being the pooled
-// features [N, K]. alpha and beta are folded into the packed constants; the weights are stored [K][M] so the
-// inner loop runs over output units with unit stride (it vectorises without reassociating the sum over K).
+// The classifier: a dense layer (canonicalise-dense's form of Gemm / MatMul, read through compiler/ir/dense-form.ts),
+// A being the pooled features [N, K]. The weights are stored [K][M] so the inner loop runs over output units with
+// unit stride (it vectorises without reassociating the sum over K).
 
+import { denseForm } from '../../../compiler/ir/dense-form.ts';
 import { CompileError } from '../../../compiler/ir/errors.ts';
 import type { Node } from '../../../compiler/ir/types.ts';
 import { commentText } from '../names.ts';
 import { placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
+import { indent, originComment, placementOf, WEIGHTS } from './context.ts';
 
 export function emitClassifier(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op;
-  const fail = (why: string): never => {
-    throw new CompileError(`C target: ${op.kind} ${why}`, { node: commentText(node.origin), kind: 'unsupported' });
-  };
-  if (op.kind !== 'gemm' && op.kind !== 'matMul') fail('is not a classifier');
-  const aShape = shapeOf(ctx, node.inputs[0]);
-  const bShape = shapeOf(ctx, node.inputs[1]);
-  if (aShape.length !== 2 || bShape.length !== 2) fail('needs 2-D operands');
-  const transA = op.kind === 'gemm' && op.transA;
-  const transB = op.kind === 'gemm' && op.transB;
-  if (transA) fail('with transA is not supported');
-  const [batch, k] = aShape;
-  const m = transB ? bShape[0] : bShape[1];
-  const alpha = op.kind === 'gemm' ? op.alpha : 1;
-  const beta = op.kind === 'gemm' ? op.beta : 1;
-  const b = constData(ctx, node.inputs[1], node, 'weight')!;
+  // The layer's weight [M,K] and bias with alpha/beta folded, whatever form (dense, gemm, matMul) it has.
+  const form = denseForm(ctx.graph, node);
+  if (typeof form === 'string') throw new CompileError(`C target: ${form}`, { node: commentText(node.origin), kind: 'unsupported' });
+  const { batch, inFeatures: k, outFeatures: m } = form;
+  // Stored [K][M]: the inner loop runs over output units with unit stride.
   const packed = new Float32Array(k * m);
-  for (let kk = 0; kk < k; kk++) for (let mm = 0; mm < m; mm++) packed[kk * m + mm] = alpha * (transB ? b[mm * k + kk] : b[kk * m + mm]);
-  const bias = new Float32Array(m);
-  const c = op.kind === 'gemm' ? constData(ctx, node.inputs[2], node, 'bias C') : undefined;
-  if (c) {
-    if (c.length === 1) bias.fill(beta * c[0]);
-    else if (c.length === m) for (let i = 0; i < m; i++) bias[i] = beta * c[i];
-    else fail(`bias C with ${c.length} entries (only per-output or scalar bias is supported)`);
-  }
+  for (let kk = 0; kk < k; kk++) for (let mm = 0; mm < m; mm++) packed[kk * m + mm] = form.weight[mm * k + kk];
+  const bias = form.bias ?? new Float32Array(m);
   const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
   const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
   const wOff = ctx.weights.add(packed);

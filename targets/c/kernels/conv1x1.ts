@@ -14,10 +14,6 @@ import { tileCalls, type TileOperands } from './tile-loops.ts';
 /** Default register tile: 8 output channels x 32 pixels (AVX-512 / NEON sized; see CEmitOptions.tile). */
 export const DEFAULT_TILE = { rows: 8, pixels: 32 } as const;
 
-export function isConv1x1(op: OpOf<'conv2d'>): boolean {
-  return op.groups === 1 && op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && op.pads.every((p) => p === 0);
-}
-
 /** Packs w[m][order[k]] as [block of `rows`][k][row], the layout the microkernels read. */
 export function packTiles(w: Float32Array, outChannels: number, channels: number, rows: number, order: readonly number[]): Float32Array {
   const packed = new Float32Array(outChannels * channels);

@@ -11,9 +11,10 @@ import { x86DepthwiseInterior } from '../vector/depthwise-interior.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
 
-export function isDepthwise3x3(op: OpOf<'conv2d'>, inChannels: number, outChannels: number): boolean {
+/** The windows this kernel handles, for a conv the IR classifies as depthwise. */
+export function isDepthwise3x3(op: OpOf<'conv2d'>): boolean {
   return (
-    op.groups === inChannels && outChannels === inChannels && op.kernel[0] === 3 && op.kernel[1] === 3 &&
+    op.kernel[0] === 3 && op.kernel[1] === 3 &&
     op.pads.every((p) => p === 1) && op.dilations.every((d) => d === 1) && op.stride[0] === op.stride[1] && (op.stride[0] === 1 || op.stride[0] === 2)
   );
 }

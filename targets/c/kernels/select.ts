@@ -1,5 +1,6 @@
 // Which kernel emitter handles a node. View nodes never get here: the memory plan already made them free.
 
+import { convClassOf } from '../../../compiler/ir/conv-class.ts';
 import { CompileError } from '../../../compiler/ir/errors.ts';
 import type { Node } from '../../../compiler/ir/types.ts';
 import { isViewNode } from '../../../compiler/plan/views.ts';
@@ -7,7 +8,7 @@ import { commentText } from '../names.ts';
 import { emitClassifier } from './classifier.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { shapeOf } from './context.ts';
-import { emitConv1x1, isConv1x1 } from './conv1x1.ts';
+import { emitConv1x1 } from './conv1x1.ts';
 import { emitMovementCopy, emitRelu } from './copy.ts';
 import { emitDepthwise, isDepthwise3x3 } from './depthwise.ts';
 import { emitGenericConv } from './generic-conv.ts';
@@ -22,9 +23,14 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
     case 'conv2d': {
       const inChannels = shapeOf(ctx, node.inputs[0])[1];
       const outChannels = shapeOf(ctx, node.outputs[0])[1];
-      if (isConv1x1(op)) return [emitConv1x1(ctx, node, fn)];
-      if (isDepthwise3x3(op, inChannels, outChannels)) return [emitDepthwise(ctx, node, fn)];
-      if (isStemConv(op, inChannels, shapeOf(ctx, node.outputs[0])[3])) return [emitStemConv(ctx, node, fn)];
+      if (op.residual || (op.activation !== 'none' && op.activation !== 'relu')) {
+        throw new CompileError(`C target: conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`, { node: commentText(node.origin), kind: 'unsupported' });
+      }
+      // The class comes from the IR (classify-convs); only the kernels' own window limits are checked here.
+      const convClass = convClassOf(op, inChannels, outChannels);
+      if (convClass === 'pointwise') return [emitConv1x1(ctx, node, fn)];
+      if (convClass === 'depthwise' && isDepthwise3x3(op)) return [emitDepthwise(ctx, node, fn)];
+      if (convClass === 'general' && isStemConv(op, inChannels, shapeOf(ctx, node.outputs[0])[3])) return [emitStemConv(ctx, node, fn)];
       return [emitGenericConv(ctx, node, fn)];
     }
     case 'maxPool':
@@ -32,6 +38,7 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
       return [emitPool(ctx, node, fn)];
     case 'globalAvgPool':
       return [emitGlobalAvgPool(ctx, node, fn)];
+    case 'dense':
     case 'gemm':
     case 'matMul':
       return [emitClassifier(ctx, node, fn)];

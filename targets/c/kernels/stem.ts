@@ -17,8 +17,9 @@ import { tileCalls } from './tile-loops.ts';
 const MAX_ROW_BUFFER = 16384;
 const ROW_TILE = 16;
 
+/** Whether this kernel handles a conv the IR classifies as general (groups 1): not a 1x1 window, rows fit the buffer. */
 export function isStemConv(op: OpOf<'conv2d'>, inChannels: number, outWidth: number): boolean {
-  return op.groups === 1 && !(op.kernel[0] === 1 && op.kernel[1] === 1) && inChannels * op.kernel[0] * op.kernel[1] * outWidth <= MAX_ROW_BUFFER;
+  return !(op.kernel[0] === 1 && op.kernel[1] === 1) && inChannels * op.kernel[0] * op.kernel[1] * outWidth <= MAX_ROW_BUFFER;
 }
 
 export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel {

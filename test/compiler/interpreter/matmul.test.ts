@@ -71,3 +71,13 @@ describe('interpreter: gemm and matMul vs onnxruntime', () => {
     });
   });
 });
+
+describe('interpreter: dense', () => {
+  it('y = a w^T + b with w in PyTorch Linear layout [M,K]', () => {
+    const a = f32([2, 3], [1, 2, 3, 4, 5, 6]);
+    const w = f32([2, 3], [1, 0, -1, 0.5, 0.5, 0.5]);
+    expect(values(evalOp({ kind: 'dense' }, [a, w, f32([2], [10, 20])])[0])).to.deep.equal([8, 23, 8, 27.5]);
+    expect(values(evalOp({ kind: 'dense' }, [a, w])[0])).to.deep.equal([-2, 3, -2, 7.5]);
+    expect(() => evalOp({ kind: 'dense' }, [a, f32([2, 4])])).to.throw(/features/);
+  });
+});
