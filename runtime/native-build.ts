@@ -45,7 +45,9 @@ export function buildNativeHarness(opts: NativeBuildOptions): NativeExecutable {
   // The harness runs on the machine that builds it, so it may use every instruction this CPU has: the emitted
   // C picks its AVX2/AVX-512 tiles from the compiler's own macros and falls back to portable C without them.
   const flags = ['-std=c99', ...(opts.cflags ?? (cross ? ['-O3'] : ['-O3', '-march=native']))];
-  const sources = readdirSync(opts.dir).filter((f) => f.endsWith('.c') || f.endsWith('.h')).sort();
+  // `<name>_selftest.c` (compile --golden) has a main() of its own: the harness brings its own.
+  const selftest = `${opts.name}_selftest.c`;
+  const sources = readdirSync(opts.dir).filter((f) => (f.endsWith('.c') || f.endsWith('.h')) && f !== selftest).sort();
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ cc, flags, target, cross, name: opts.name }));
   const harness = harnessSource(opts.name);
