@@ -11,6 +11,7 @@ import type { MemoryPlan } from '../compiler/plan/types.ts';
 import type { Artifact } from '../compiler/target.ts';
 import { validateModelName } from '../targets/c/names.ts';
 import { asCompileError } from './errors.ts';
+import { goldenArtifacts, goldenCount } from './golden/golden-artifacts.ts';
 import { loadGraph, sourceLabel, type LoadOptions, type ModelSource } from './model-source.ts';
 import { loadTarget } from './targets.ts';
 
@@ -82,8 +83,10 @@ export async function compileGraph(imported: Graph, opts: CompileOptions): Promi
   return guard(async () => {
     const name = validateModelName(opts.name ?? 'model');
     const target = await loadTarget(opts.target);
+    const goldenCases = goldenCount(opts.golden);
     const analysed = await analyzeGraph(imported, opts);
     const artifacts = target.emit(analysed.graph, analysed.plan, { name });
+    if (goldenCases > 0) artifacts.push(...goldenArtifacts({ imported, target: target.name, name, count: goldenCases }));
     return { ...analysed, target: target.name, name, artifacts };
   });
 }
