@@ -8,11 +8,12 @@ import { analyzeCommand } from './commands/analyze.ts';
 import { compileCommand } from './commands/compile.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
+import { verifyCommand } from './commands/verify.ts';
 import { weightsCommand } from './commands/weights.ts';
 import { reportError, UsageError } from './report-error.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand, compileCommand, weightsCommand];
+const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand, compileCommand, verifyCommand, weightsCommand];
 
 /** Marks an error thrown by a command's own work, as opposed to yargs rejecting the command line. */
 class CommandFailure {

@@ -11,6 +11,7 @@ interface CompileArgs extends ModelArgs, PassArgs {
   target: string;
   output: string;
   name: string;
+  golden?: number | boolean;
 }
 
 const byteLength = (contents: string | Uint8Array) => (typeof contents === 'string' ? Buffer.byteLength(contents) : contents.byteLength);
@@ -22,10 +23,16 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
     withPassOptions(withModelOptions(y))
       .option('target', { type: 'string', demandOption: true, describe: `what to emit: ${targetNames().join(' | ')}` })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder (created; files in it are replaced)' })
-      .option('name', { type: 'string', default: 'model', describe: 'model name: a C identifier that prefixes every symbol and file' }) as never,
+      .option('name', { type: 'string', default: 'model', describe: 'model name: a C identifier that prefixes every symbol and file' })
+      .option('golden', {
+        type: 'number',
+        describe: 'also write golden/ (N seeded inputs, reference outputs, tolerance) and a self-test: <name>_selftest.c for c/neon, <name>.test.js for wasm/wgsl (--golden alone: 3)',
+        // yargs calls coerce with undefined for a bare --golden (and not at all without the option).
+        coerce: (n: number | undefined) => n ?? true,
+      }) as never,
   handler: async (args) => {
     const start = performance.now();
-    const result = await compile(args.model, { ...loadOptions(args), target: args.target, name: args.name, passes: passOptions(args) });
+    const result = await compile(args.model, { ...loadOptions(args), target: args.target, name: args.name, golden: args.golden, passes: passOptions(args) });
     await writeArtifacts(args.output, result.artifacts);
     const bytes = result.artifacts.reduce((s, a) => s + byteLength(a.contents), 0);
     const seconds = ((performance.now() - start) / 1000).toFixed(2);
