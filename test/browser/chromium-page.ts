@@ -5,10 +5,10 @@
 // secure context: about:blank has no navigator.gpu) on an ephemeral port.
 
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -56,11 +56,36 @@ export interface ServedModel {
 export async function serveModel(dir: string, name: string): Promise<ServedModel> {
   writeFileSync(join(dir, 'page.js'), PAGE_SCRIPT(name));
   const bundle = await build({ entryPoints: [join(dir, 'page.js')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
-  const files: Record<string, { type: string; body: Uint8Array | string }> = {
+  return serveFiles({
     '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/bundle.js"></script>' },
     '/bundle.js': { type: 'text/javascript', body: bundle.outputFiles[0].text },
     [`/${name}.weights.bin`]: { type: 'application/octet-stream', body: readFileSync(join(dir, `${name}.weights.bin`)) },
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/** Serves a built site (every file under `dir`, `/` being index.html) on 127.0.0.1. */
+export function serveFolder(dir: string): Promise<ServedModel> {
+  const files: Record<string, ServedFile> = {};
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const path = `${sub}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else files[path] = { type: CONTENT_TYPES[extname(entry.name)] ?? 'application/octet-stream', body: readFileSync(join(dir, path)) };
+    }
   };
+  walk('');
+  if (files['/index.html']) files['/'] = files['/index.html'];
+  return serveFiles(files);
+}
+
+interface ServedFile {
+  readonly type: string;
+  readonly body: Uint8Array | string;
+}
+
+async function serveFiles(files: Record<string, ServedFile>): Promise<ServedModel> {
   const server: Server = createServer((req, res) => {
     const file = files[new URL(req.url ?? '/', 'http://127.0.0.1').pathname];
     res.writeHead(file ? 200 : 404, { 'content-type': file?.type ?? 'text/plain' });
@@ -84,17 +109,19 @@ export async function launchChromium(scratch: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env });
 }
 
-/** Opens the served page and runs the model once (plus `repeat` timed runs). */
-export async function runInPage(context: BrowserContext, url: string, input: Float32Array, repeat = 0): Promise<PageResult> {
+/** Opens `url`, waits for `window[fn]` and returns what `window[fn](...args)` resolves to. */
+export async function callInPage<T>(context: BrowserContext, url: string, fn: string, args: unknown[]): Promise<T> {
   const page: Page = await context.newPage();
   try {
     await page.goto(url);
-    await page.waitForFunction(() => 'snv2cRun' in window);
-    return await page.evaluate(
-      ([x, n]) => (window as unknown as { snv2cRun(x: number[], n: number): Promise<PageResult> }).snv2cRun(x, n),
-      [Array.from(input), repeat] as [number[], number],
-    );
+    await page.waitForFunction((name) => name in window, fn);
+    return (await page.evaluate(([name, values]) => (window as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name as string](...(values as unknown[])), [fn, args] as const)) as T;
   } finally {
     await page.close();
   }
+}
+
+/** Opens the served page and runs the model once (plus `repeat` timed runs). */
+export function runInPage(context: BrowserContext, url: string, input: Float32Array, repeat = 0): Promise<PageResult> {
+  return callInPage<PageResult>(context, url, 'snv2cRun', [Array.from(input), repeat]);
 }
