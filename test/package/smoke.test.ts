@@ -39,7 +39,7 @@ describe('package: packed, installed in an empty project, used from plain Node',
     expect(statSync(join(root, tarball)).size).to.be.below(2 * 1024 * 1024);
     const list = sh('tar', ['-tzf', join(root, tarball)], root);
     const files = list.stdout.trim().split('\n');
-    expect(files).to.include.members(['package/dist/api/index.js', 'package/dist/api/index.d.ts', 'package/bin/snv2c.mjs', 'package/dist/runtime/index.js']);
+    expect(files).to.include.members(['package/dist/api/index.js', 'package/dist/api/index.d.ts', 'package/bin/snv2c.mjs', 'package/dist/runtime/index.js', 'package/dist/plugin/index.js', 'package/plugin/client.d.ts']);
     expect(files.filter((f) => /^package\/(fixtures|test|bench|scripts)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).to.deep.equal([]);
   });
 
@@ -59,6 +59,7 @@ describe('package: packed, installed in an empty project, used from plain Node',
       [
         "import { compile, analyze, writeArtifacts, targetNames, CompileError } from 'snv2c';",
         "import { readNpy } from 'snv2c/runtime';",
+        "import snv2cPlugin from 'snv2c/plugin';",
         "import { readFileSync } from 'node:fs';",
         `const model = ${JSON.stringify(model)};`,
         "const result = await compile(model, { target: 'wasm', name: 'net' });",
@@ -72,7 +73,8 @@ describe('package: packed, installed in an empty project, used from plain Node',
         "const moved = (await analyze(model)).report.after.totals.movedBytes;",
         "let kind = 'none';",
         "try { await compile(model, { target: 'fortran' }); } catch (e) { kind = e instanceof CompileError ? e.kind : 'other'; }",
-        "console.log(JSON.stringify({ targets: targetNames(), files: result.artifacts.map((a) => a.path), diff, moved, kind }));",
+        "const adapters = ['esbuild', 'vite', 'rollup', 'webpack'].filter((b) => typeof snv2cPlugin[b] === 'function');",
+        "console.log(JSON.stringify({ targets: targetNames(), files: result.artifacts.map((a) => a.path), diff, moved, kind, adapters }));",
       ].join('\n'),
     );
     const r = sh('node', ['use.mjs'], project);
@@ -83,6 +85,7 @@ describe('package: packed, installed in an empty project, used from plain Node',
     expect(got.diff).to.be.at.most(manifest.tolerance.abs);
     expect(got.moved).to.equal(0);
     expect(got.kind).to.equal('invalid-input');
+    expect(got.adapters, 'snv2c/plugin adapters').to.deep.equal(['esbuild', 'vite', 'rollup', 'webpack']);
   });
 
   it('the installed CLI compiles and runs C with the system compiler', () => {
