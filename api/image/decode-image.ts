@@ -7,6 +7,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { CompileError } from '../../compiler/ir/errors.ts';
 import type { RgbImage } from '../../runtime/image/rgb-image.ts';
+import { isPlainYCbCr, libjpegRgb, readJpegLayout } from './jpeg-ycbcr.ts';
 
 /** Pictures above this many pixels are refused before decoding (jpeg-js's own default limit). */
 export const MAX_MEGAPIXELS = 100;
@@ -55,14 +56,19 @@ function decodePng(bytes: Uint8Array, file: string): RgbImage {
 }
 
 function decodeJpeg(bytes: Uint8Array, file: string): RgbImage {
+  const layout = readJpegLayout(bytes);
+  if (layout) checkSize(layout.width, layout.height, file);
+  // JFIF YCbCr: jpeg-js's raw samples, converted as libjpeg converts them (see jpeg-ycbcr.ts).
+  const asLibjpeg = layout !== undefined && isPlainYCbCr(layout);
   let decoded;
   try {
     // tolerantDecoding off: a truncated scan is an error, not a picture with grey rows.
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, colorTransform: asLibjpeg ? false : undefined, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
   } catch (e) {
     throw invalid(`cannot decode JPEG: ${(e as Error).message}`, file);
   }
   checkSize(decoded.width, decoded.height, file);
+  if (asLibjpeg && decoded.width === layout.width && decoded.height === layout.height) return libjpegRgb(decoded.data, layout);
   return { width: decoded.width, height: decoded.height, data: decoded.data };
 }
 

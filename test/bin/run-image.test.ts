@@ -56,8 +56,9 @@ describe('snv2c run on pictures', function () {
     expect(row.map((c) => c.index)).to.deep.equal(jpeg.top5);
     expect(row.map((c) => c.label)).to.deep.equal(jpeg.top5_names);
     const golden = readNpy(readFileSync(fixture(jpeg.output))).data;
-    // jpeg-js vs libjpeg: ~1 grey level on average (see decode-image.test.ts); measured 0.22 on these logits.
-    for (const c of row) expect(Math.abs(c.logit - golden[c.index])).to.be.at.most(0.3);
+    // jpeg-js's IDCT vs libjpeg's: 0.15 grey levels on average (decode-image.test.ts); this random-weight model
+    // amplifies it to 0.105 on the logits (0.22 with jpeg-js's own chroma upsampling and colour conversion).
+    for (const c of row) expect(Math.abs(c.logit - golden[c.index])).to.be.at.most(0.15);
     expect(row.reduce((s, c) => s + c.probability, 0)).to.be.within(0, 1);
   });
 
