@@ -23,6 +23,11 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
+/** The last bytes of a complete file: PNG's IEND chunk (empty, fixed CRC) and JPEG's EOI marker. */
+const PNG_END = [0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+const JPEG_END = [0xff, 0xd9];
+const endsWith = (bytes: Uint8Array, tail: readonly number[]) => tail.every((b, i) => bytes[bytes.length - tail.length + i] === b);
+
 const invalid = (reason: string, file: string) => new CompileError(reason, { file, kind: 'invalid-input' });
 
 function checkSize(width: number, height: number, file: string): void {
@@ -50,7 +55,7 @@ function decodePng(bytes: Uint8Array, file: string): RgbImage {
     // pngjs expands palettes, grey and low bit depths to RGBA and rounds 16-bit samples to 8 bits.
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    throw invalid(`cannot decode PNG: ${(e as Error).message}`, file);
+    throw invalid(`cannot decode PNG${endsWith(bytes, PNG_END) ? '' : ' (truncated: no IEND chunk at the end)'}: ${(e as Error).message}`, file);
   }
   return dropAlpha(png.data, png.width, png.height);
 }
@@ -65,7 +70,7 @@ function decodeJpeg(bytes: Uint8Array, file: string): RgbImage {
     // tolerantDecoding off: a truncated scan is an error, not a picture with grey rows.
     decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, colorTransform: asLibjpeg ? false : undefined, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
   } catch (e) {
-    throw invalid(`cannot decode JPEG: ${(e as Error).message}`, file);
+    throw invalid(`cannot decode JPEG${endsWith(bytes, JPEG_END) ? '' : ' (truncated: no end-of-image marker)'}: ${(e as Error).message}`, file);
   }
   checkSize(decoded.width, decoded.height, file);
   if (asLibjpeg && decoded.width === layout.width && decoded.height === layout.height) return libjpegRgb(decoded.data, layout);
