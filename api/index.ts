@@ -20,3 +20,6 @@ export { imageTensor, readImage, readImageTensor } from './image/image-input.ts'
 export { fetchCheckpoint } from './weights/fetch-checkpoint.ts';
 export type { FetchCheckpointOptions } from './weights/fetch-checkpoint.ts';
 export { TORCHVISION_CHECKPOINTS } from './weights/torchvision-checkpoints.ts';
+export { verifyFolder } from './golden/verify-folder.ts';
+export type { VerifyResult, VerifiedCase } from './golden/verify-folder.ts';
+export type { GoldenManifest } from './golden/golden-artifacts.ts';
