@@ -1,18 +1,18 @@
-// `snv2c weights fetch shufflenet_v2_x1_0`: downloads torchvision's checkpoint into the cache
-// ($SNV2C_CACHE_DIR, default ~/.cache/snv2c), checks the sha256 prefix its file name carries, and only then
+// `snv2c weights fetch shufflenet_v2_x1_0`: downloads torchvision's checkpoint into the cache the native
+// harness uses too ($SNV2C_CACHE_DIR, else $XDG_CACHE_HOME/snv2c or ~/.cache/snv2c), checks the sha256 prefix its file name carries, and only then
 // gives it its name there: a corrupt or cut download is deleted, never cached. A cached file is re-checked
 // before use. The download goes to a temporary name beside its destination and is renamed when verified, so an
 // interrupted run leaves nothing that looks complete.
 
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CompileError } from '../../compiler/ir/errors.ts';
+import { defaultCacheDir } from '../../runtime/native-build.ts';
 import { hashPrefixOf, TORCHVISION_CHECKPOINTS, TORCHVISION_MODELS_URL } from './torchvision-checkpoints.ts';
 
 export interface FetchCheckpointOptions {
-  /** Cache folder (default $SNV2C_CACHE_DIR, else ~/.cache/snv2c); checkpoints go to its weights/ folder. */
+  /** Cache folder (default $SNV2C_CACHE_DIR, $XDG_CACHE_HOME/snv2c or ~/.cache/snv2c); checkpoints go to weights/ in it. */
   readonly cacheDir?: string;
   /** Where the files are served (default $SNV2C_WEIGHTS_URL, else torchvision's download.pytorch.org/models/). */
   readonly baseUrl?: string;
@@ -22,10 +22,6 @@ export interface FetchCheckpointOptions {
   readonly checkpoints?: Readonly<Record<string, string>>;
   /** Progress lines (default none). */
   readonly log?: (line: string) => void;
-}
-
-export function defaultCacheDir(): string {
-  return process.env.SNV2C_CACHE_DIR || join(homedir(), '.cache', 'snv2c');
 }
 
 const ioError = (reason: string, file?: string) => new CompileError(reason, { file, kind: 'io' });

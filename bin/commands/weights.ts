@@ -14,7 +14,7 @@ interface WeightsArgs {
 
 export const weightsCommand: CommandModule<object, WeightsArgs> = {
   command: 'weights <action> <model>',
-  describe: "fetch torchvision's ImageNet checkpoint: weights fetch shufflenet_v2_x1_0 [-o dir] (cached in $SNV2C_CACHE_DIR, default ~/.cache/snv2c)",
+  describe: "fetch torchvision's ImageNet checkpoint: weights fetch shufflenet_v2_x1_0 [-o dir] (cached in $SNV2C_CACHE_DIR, $XDG_CACHE_HOME/snv2c or ~/.cache/snv2c)",
   builder: (y) =>
     y
       .positional('action', { type: 'string', choices: ['fetch'], demandOption: true, describe: 'what to do' })
