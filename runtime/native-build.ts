@@ -20,6 +20,10 @@ export interface NativeBuildOptions {
   readonly cc?: string;
   /** Flags replacing the default optimisation flags (-O3 -march=native for the host, -O3 when cross-compiling). */
   readonly cflags?: readonly string[];
+  /** Flags added after the optimisation flags (e.g. -DSNV2C_PROFILE for an instrumented build). */
+  readonly extraFlags?: readonly string[];
+  /** A main() replacing the pipe-serving harness (benchmarks time inside it); part of the cache key. */
+  readonly harness?: string;
   /** Cache folder (default: $SNV2C_CACHE_DIR, $XDG_CACHE_HOME/snv2c or ~/.cache/snv2c). */
   readonly cacheDir?: string;
 }
@@ -44,13 +48,13 @@ export function buildNativeHarness(opts: NativeBuildOptions): NativeExecutable {
   const cc = opts.cc ?? (cross ? 'aarch64-linux-gnu-gcc' : process.env.CC || 'cc');
   // The harness runs on the machine that builds it, so it may use every instruction this CPU has: the emitted
   // C picks its AVX2/AVX-512 tiles from the compiler's own macros and falls back to portable C without them.
-  const flags = ['-std=c99', ...(opts.cflags ?? (cross ? ['-O3'] : ['-O3', '-march=native']))];
+  const flags = ['-std=c99', ...(opts.cflags ?? (cross ? ['-O3'] : ['-O3', '-march=native'])), ...(opts.extraFlags ?? [])];
   // `<name>_selftest.c` (compile --golden) has a main() of its own: the harness brings its own.
   const selftest = `${opts.name}_selftest.c`;
   const sources = readdirSync(opts.dir).filter((f) => (f.endsWith('.c') || f.endsWith('.h')) && f !== selftest).sort();
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ cc, flags, target, cross, name: opts.name }));
-  const harness = harnessSource(opts.name);
+  const harness = opts.harness ?? harnessSource(opts.name);
   hash.update(harness);
   for (const f of sources) hash.update(`\0${f}\0`).update(readFileSync(join(opts.dir, f)));
   const key = hash.digest('hex').slice(0, 32);

@@ -24,6 +24,12 @@ export interface WebGpuModel extends Model {
   readonly device: GPUDevice;
   /** Compute dispatches recorded per run() (views cost none). */
   readonly dispatchesPerInference: number;
+  /**
+   * One inference with every dispatch submitted on its own and waited for, returning ms per step (in the order
+   * of the description's steps). For profiling on adapters without timestamp queries: each figure includes a
+   * submit and a queue round trip, so their sum exceeds run()'s time.
+   */
+  profileSteps(input: Float32Array): Promise<number[]>;
 }
 
 // The numeric values of the WebGPU flag namespaces, so a device from any implementation works even where the
@@ -114,22 +120,54 @@ async function build(model: WebGpuModelDescription, device: GPUDevice, weights: 
     return result;
   }
 
+  async function profile(input: Float32Array): Promise<number[]> {
+    device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
+    await device.queue.onSubmittedWorkDone();
+    const times: number[] = [];
+    for (let i = 0; i < model.steps.length; i++) {
+      const step = model.steps[i];
+      const start = performance.now();
+      const encoder = device.createCommandEncoder({ label: step.entryPoint });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipelines[i]);
+      pass.setBindGroup(0, bindGroups[i]);
+      pass.dispatchWorkgroups(step.workgroups[0], step.workgroups[1], step.workgroups[2]);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      times.push(performance.now() - start);
+    }
+    return times;
+  }
+
+  /** Runs `work` after every run already queued, so the single readback buffer is never mapped twice. */
+  function serialised<T>(work: () => Promise<T>): Promise<T> {
+    if (disposed) return Promise.reject(new WebGpuModelError(`model ${model.name} was disposed`));
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
   const instance: WebGpuModel = {
     inputShape: model.inputShape,
     outputShape: model.outputShape,
     device,
     dispatchesPerInference: model.steps.length,
     run(input: Float32Array): Promise<Float32Array> {
-      if (disposed) return Promise.reject(new WebGpuModelError(`model ${model.name} was disposed`));
       try {
         checkInput(instance, input);
       } catch (e) {
         return Promise.reject(e);
       }
-      // One readback buffer: runs are serialised so it is never mapped twice.
-      const result = queue.then(() => infer(input));
-      queue = result.catch(() => undefined);
-      return result;
+      return serialised(() => infer(input));
+    },
+    profileSteps(input: Float32Array): Promise<number[]> {
+      try {
+        checkInput(instance, input);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return serialised(() => profile(input));
     },
     dispose() {
       if (disposed) return;

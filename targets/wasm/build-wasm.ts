@@ -14,14 +14,17 @@ export function wasmCompiler(): string {
   return process.env.SNV2C_WASM_CC || 'clang';
 }
 
-/** Compiles the given C artifacts (all .c files among them) to wasm bytes exporting `exportNames` and `memory`. */
-export function buildWasm(sources: readonly Artifact[], exportNames: readonly string[]): Uint8Array {
+/**
+ * Compiles the given C artifacts (all .c files among them) to wasm bytes exporting `exportNames` and `memory`.
+ * `extraFlags` go after the standard flags (an instrumented build adds -DSNV2C_PROFILE).
+ */
+export function buildWasm(sources: readonly Artifact[], exportNames: readonly string[], extraFlags: readonly string[] = []): Uint8Array {
   const cc = wasmCompiler();
   const dir = mkdtempSync(join(tmpdir(), 'snv2c-wasm-'));
   try {
     for (const a of sources) writeFileSync(join(dir, a.path), a.contents);
     const cFiles = sources.filter((a) => a.path.endsWith('.c')).map((a) => a.path);
-    const args = [...WASM_CFLAGS, '-Wl,--no-entry', '-Wl,-z,stack-size=1048576', ...exportNames.map((n) => `-Wl,--export=${n}`), '-o', 'model.wasm', ...cFiles];
+    const args = [...WASM_CFLAGS, ...extraFlags, '-Wl,--no-entry', '-Wl,-z,stack-size=1048576', ...exportNames.map((n) => `-Wl,--export=${n}`), '-o', 'model.wasm', ...cFiles];
     const result = spawnSync(cc, args, { cwd: dir, encoding: 'utf8' });
     if (result.error) throw new CompileError(`wasm target: cannot run ${JSON.stringify(cc)} (${result.error.message}); install clang and lld (Debian: apt-get install clang lld)`, { kind: 'io' });
     if (result.status !== 0) {
