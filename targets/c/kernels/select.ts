@@ -12,6 +12,7 @@ import { emitConv1x1 } from './conv1x1.ts';
 import { emitMovementCopy, emitRelu } from './copy.ts';
 import { emitDepthwise, isDepthwise3x3 } from './depthwise.ts';
 import { emitGenericConv } from './generic-conv.ts';
+import { emitGroupedConv1x1, isGroupedConv1x1 } from './grouped-conv1x1.ts';
 import { emitStemConv, isStemConv } from './stem.ts';
 import { emitGlobalAvgPool, emitPool } from './pool.ts';
 
@@ -29,6 +30,7 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
       // The class comes from the IR (classify-convs); only the kernels' own window limits are checked here.
       const convClass = convClassOf(op, inChannels, outChannels);
       if (convClass === 'pointwise') return [emitConv1x1(ctx, node, fn)];
+      if (convClass === 'grouped' && isGroupedConv1x1(op, inChannels, outChannels)) return [emitGroupedConv1x1(ctx, node, fn)];
       if (convClass === 'depthwise' && isDepthwise3x3(op)) return [emitDepthwise(ctx, node, fn)];
       if (convClass === 'general' && isStemConv(op, inChannels, shapeOf(ctx, node.outputs[0])[3])) return [emitStemConv(ctx, node, fn)];
       return [emitGenericConv(ctx, node, fn)];

@@ -1,6 +1,7 @@
 // Kernel edge cases on hand-built graphs, checked against the reference interpreter: widths that are not
 // multiples of the tile sizes, tiny planes (1x1, 2x2) where the depthwise kernel is all edges, stride-2 planes of
-// odd size, channel-routed operands (split/shuffle/concat views read in place), and the generic fallbacks.
+// odd size, channel-routed operands (split/shuffle/concat views read in place), grouped 1x1 convs, and the
+// generic fallbacks.
 
 import { expect } from 'chai';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -86,6 +87,11 @@ describe('C kernels against the reference interpreter', function () {
     ['1x1 conv 20 -> 21 on 7x7 (weights outside, overlapping 32-wide tail)', singleOpGraph([1, 20, 7, 7], (b, x) => conv(b, x, 20, 21, 1, 1, 0, 1, 'relu', 91))],
     ['1x1 conv 9 -> 10 on 14x14 (overlapping 8-wide tail), batch 2', singleOpGraph([2, 9, 14, 14], (b, x) => conv(b, x, 9, 10, 1, 1, 0, 1, 'none', 92))],
     ['1x1 conv 5 -> 3 on 2x3 (plane narrower than a vector)', singleOpGraph([1, 5, 2, 3], (b, x) => conv(b, x, 5, 3, 1, 1, 0, 1, 'relu', 93))],
+    ['grouped 1x1 conv g3 18 -> 21 on 5x7 (per-group tile remainders), batch 2', singleOpGraph([2, 18, 5, 7], (b, x) => conv(b, x, 18, 21, 1, 1, 0, 3, 'relu', 96))],
+    [
+      'grouped 1x1 conv g4 reading a shuffled input (routed planes in every group)',
+      singleOpGraph([1, 16, 6, 6], (b, x) => conv(b, b.addNode({ kind: 'channelShuffle', groups: 2 }, [conv(b, x, 16, 16, 1, 1, 0, 1, 'none', 97)], 'shuffle')[0], 16, 8, 1, 1, 0, 4, 'none', 98)),
+    ],
     ['average pool 3x3 s2 with count_include_pad', singleOpGraph([1, 3, 8, 7], (b, x) => b.addNode({ kind: 'avgPool', kernel: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], ceilMode: false, countIncludePad: true }, [x], 'avg')[0])],
     ['split output written densely (a view materialised)', singleOpGraph([1, 6, 3, 3], (b, x) => b.addNode({ kind: 'channelShuffle', groups: 3 }, [conv(b, x, 6, 6, 1, 1, 0, 1, 'none', 95)], 'shuffle')[0])],
   ];
