@@ -14,9 +14,9 @@ import { importOnnx } from '../compiler/frontend/onnx/import-onnx.ts';
 import { runPipeline } from '../compiler/pipeline.ts';
 import { planMemory } from '../compiler/plan/plan-memory.ts';
 import { emitCModel } from '../targets/c/emit-model.ts';
-import type { Artifact } from '../compiler/target.ts';
-import { buildWasm } from '../targets/wasm/build-wasm.ts';
-import { emitWasmGlue, wasmExports } from '../targets/wasm/glue.ts';
+import type { Graph } from '../compiler/ir/types.ts';
+import { loadCompiled } from '../api/index.ts';
+import { wasmTarget } from '../targets/wasm/wasm-target.ts';
 
 const args = process.argv.slice(2);
 const option = (flag: string) => (args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined);
@@ -71,21 +71,8 @@ async function timeJs(call: () => Promise<number> | number): Promise<[number, nu
   return [median(times), first];
 }
 
-/** One inference of the wasm build (input copied in, first logit read back), as the runtime does it. */
-async function wasmRunner(artifacts: readonly Artifact[], input: Float32Array): Promise<() => number> {
-  const sources = [...artifacts.filter((a) => a.path.endsWith('.c') || a.path.endsWith('.h')), { path: 'net_wasm.c', contents: emitWasmGlue('net') }];
-  const instance = await WebAssembly.instantiate(new WebAssembly.Module(buildWasm(sources, wasmExports('net')) as BufferSource), {});
-  const ex = instance.exports as Record<string, (() => number) | WebAssembly.Memory>;
-  const memory = ex.memory as WebAssembly.Memory;
-  const inPtr = (ex.net_input_buffer as () => number)();
-  const outPtr = (ex.net_output_buffer as () => number)();
-  const infer = ex.net_infer as () => number;
-  return () => {
-    new Float32Array(memory.buffer, inPtr, input.length).set(input);
-    infer();
-    return new Float32Array(memory.buffer, outPtr, 1)[0];
-  };
-}
+/** The wasm build through its emitted module (baseline SIMD128 in Node 20). */
+const wasmModel = (graph: Graph) => loadCompiled({ name: 'net', artifacts: wasmTarget.emit(graph, planMemory(graph), { name: 'net' }) });
 
 for (const modelPath of models) {
   const bytes = readFileSync(modelPath);
@@ -114,8 +101,12 @@ for (const modelPath of models) {
     };
     for (const cc of compilers) await compare(`C ${cc} -O3 -march=native, 1 thread`, async () => timeNative(dir, cc));
     if (withWasm) {
-      const wasm = await wasmRunner(emitted.artifacts, input);
-      await compare('wasm (clang -O3 -msimd128) in Node', () => timeJs(wasm));
+      const wasm = await wasmModel(graph);
+      try {
+        await compare('wasm (clang -O3 -msimd128) in Node', () => timeJs(() => (wasm.run(input) as Float32Array)[0]));
+      } finally {
+        wasm.dispose();
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,22 +1,55 @@
 // A Model backed by a WebAssembly build of the emitted C (Node and browsers): one instance, tensors copied into
-// and out of its linear memory around each call. The module exports `<name>_input_buffer`, `<name>_output_buffer`
-// and `<name>_infer` (see targets/wasm/glue.ts).
+// and out of its linear memory around each call. The module exports `<name>_input_buffer`, `<name>_output_buffer`,
+// `<name>_infer` and its weight storage (see targets/wasm/glue.ts); the weights come from `<name>.weights.bin`.
+//
+// Two builds of the same C sit side by side: baseline SIMD128 and relaxed SIMD (fused multiply-add). The relaxed
+// one is taken where the engine validates a tiny relaxed-SIMD module (Chromium; Node 20 only with
+// --experimental-wasm-relaxed-simd), the baseline one everywhere else.
 
 import type { Model } from './model-api.ts';
 import { checkInput, elementCount } from './model-api.ts';
+import { installWeights } from './wasm-weights.ts';
 
-export type WasmSource = ArrayBuffer | Uint8Array | URL | string;
+export type BytesSource = ArrayBuffer | ArrayBufferView | URL | string;
+export type WasmSource = BytesSource;
+export type WasmBuild = 'relaxed' | 'baseline';
 
 export interface WasmModelOptions {
   readonly name: string;
+  /** The baseline SIMD128 module. */
   readonly wasm: WasmSource;
+  /** The relaxed-SIMD module, used where the engine supports it (absent: always the baseline). */
+  readonly relaxedWasm?: WasmSource;
+  /** `<name>.weights.bin`: bytes or where to load them from. */
+  readonly weights: BytesSource;
+  /** Force one build ('relaxed' fails on engines without relaxed SIMD); default: the best the engine runs. */
+  readonly build?: WasmBuild;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
 }
 
-/** Bytes of a module given inline, as a file: URL (Node) or any URL fetch() can read. */
-export async function loadWasmBytes(source: WasmSource): Promise<ArrayBuffer | Uint8Array> {
-  if (typeof source !== 'string' && !(source instanceof URL)) return source;
+export interface WasmModel extends Model {
+  /** Which of the two builds this instance runs. */
+  readonly build: WasmBuild;
+}
+
+/** A module whose one function is `(v128, v128, v128) -> v128: f32x4.relaxed_madd` (opcode 0xfd 0x105). */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type section: one function type
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code: local.get 0..2, relaxed_madd
+]);
+
+/** Whether this engine runs relaxed SIMD. */
+export function hasRelaxedSimd(): boolean {
+  return WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
+
+/** Bytes given inline, as a file: URL or path (Node), or any URL fetch() can read. */
+export async function loadBytes(source: BytesSource): Promise<Uint8Array> {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   const url = source instanceof URL ? source : new URL(source, typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href);
   if (url.protocol === 'file:') {
     // Node only: fetch() cannot read file: URLs there. Kept out of bundles' static graph on purpose.
@@ -26,11 +59,21 @@ export async function loadWasmBytes(source: WasmSource): Promise<ArrayBuffer | U
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url.href}: HTTP ${response.status}`);
-  return response.arrayBuffer();
+  return new Uint8Array(await response.arrayBuffer());
 }
 
-export async function createWasmModel(opts: WasmModelOptions): Promise<Model> {
-  const { instance } = await WebAssembly.instantiate((await loadWasmBytes(opts.wasm)) as BufferSource, {});
+function chooseBuild(opts: WasmModelOptions): WasmBuild {
+  const relaxedRuns = hasRelaxedSimd();
+  if (opts.build === 'relaxed' && (!relaxedRuns || !opts.relaxedWasm)) {
+    throw new Error(`wasm model ${opts.name}: the relaxed-SIMD build was asked for, but ${opts.relaxedWasm ? 'this engine has no relaxed SIMD' : 'none was given'}`);
+  }
+  return opts.build ?? (relaxedRuns && opts.relaxedWasm ? 'relaxed' : 'baseline');
+}
+
+export async function createWasmModel(opts: WasmModelOptions): Promise<WasmModel> {
+  const build = chooseBuild(opts);
+  const [code, weights] = await Promise.all([loadBytes(build === 'relaxed' ? opts.relaxedWasm! : opts.wasm), loadBytes(opts.weights)]);
+  const { instance } = await WebAssembly.instantiate(code as BufferSource, {});
   const exports = instance.exports as Record<string, unknown>;
   const fn = (suffix: string) => {
     const f = exports[`${opts.name}_${suffix}`];
@@ -39,15 +82,17 @@ export async function createWasmModel(opts: WasmModelOptions): Promise<Model> {
   };
   const memory = exports.memory;
   if (!(memory instanceof WebAssembly.Memory)) throw new Error('wasm module does not export its memory');
+  installWeights(opts.name, memory, fn('weights_buffer')(), { bytes: fn('weights_bytes')() >>> 0, hash: fn('weights_hash')() >>> 0 }, weights);
   const inputPtr = fn('input_buffer')();
   const outputPtr = fn('output_buffer')();
   const infer = fn('infer');
   const inCount = elementCount(opts.inputShape);
   const outCount = elementCount(opts.outputShape);
   let disposed = false;
-  const model: Model = {
+  const model: WasmModel = {
     inputShape: opts.inputShape,
     outputShape: opts.outputShape,
+    build,
     run(input: Float32Array): Float32Array {
       if (disposed) throw new Error(`wasm model ${opts.name} was disposed`);
       checkInput(model, input);

@@ -21,6 +21,8 @@ export interface CEmitOptions {
   readonly neon: boolean;
   /** Register tile of the 1x1/stem kernels (default 8 channels x 32 pixels; wasm wants a smaller one). */
   readonly tile?: { readonly rows: number; readonly pixels: number };
+  /** Emit `<name>_weights.c` (default true). The wasm target ships CModel.weightBytes as a file instead. */
+  readonly weightsSource?: boolean;
 }
 
 export interface CModel {
@@ -28,6 +30,8 @@ export interface CModel {
   /** Bytes of `<name>.h` + `<name>.c` (everything but the weights), for reports. */
   readonly codeBytes: number;
   readonly arenaBytes: number;
+  /** The weight blob `<name>_weights.c` defines: little-endian floats, every block 16-byte aligned. */
+  readonly weightBytes: Uint8Array;
 }
 
 function header(name: string, graph: Graph, plan: MemoryPlan): string {
@@ -149,9 +153,10 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     artifacts: [
       { path: `${name}.h`, contents: head },
       { path: `${name}.c`, contents: source },
-      { path: `${name}_weights.c`, contents: emitWeightsSource(name, weights) },
+      ...(options.weightsSource === false ? [] : [{ path: `${name}_weights.c`, contents: emitWeightsSource(name, weights) }]),
     ],
     codeBytes: Buffer.byteLength(head) + Buffer.byteLength(source),
     arenaBytes: arenaFloats * 4,
+    weightBytes: weights.bytes(),
   };
 }
