@@ -13,12 +13,15 @@ import { DEFAULT_TILE } from './kernels/conv1x1.ts';
 import { kernelsFor } from './kernels/select.ts';
 import { macroPrefix, validateModelName } from './names.ts';
 import { bufferPointer, OffsetTables } from './operands.ts';
+import { wasmSimdPrelude } from './wasm/prelude.ts';
 import { emitWeightsSource, WeightPool, weightsUnionDecl } from './weights.ts';
 
 export interface CEmitOptions {
   readonly name: string;
   /** Add NEON paths guarded by __ARM_NEON (portable loops stay as the fallback). */
   readonly neon: boolean;
+  /** A wasm build: wasm SIMD128 kernels (relaxed multiply-add under -mrelaxed-simd) instead of the x86 ones. */
+  readonly wasm?: boolean;
   /** Register tile of the 1x1/stem kernels (default 8 channels x 32 pixels; wasm wants a smaller one). */
   readonly tile?: { readonly rows: number; readonly pixels: number };
   /** Emit `<name>_weights.c` (default true). The wasm target ships CModel.weightBytes as a file instead. */
@@ -88,6 +91,7 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     tables,
     prefix: name,
     neon: options.neon,
+    wasm: options.wasm ?? false,
     tile: options.tile ?? DEFAULT_TILE,
     helper: (key, make) => {
       if (!helpers.has(key)) helpers.set(key, make());
@@ -125,6 +129,7 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     '#include <immintrin.h>',
     '#endif',
     ...(options.neon ? ['#if defined(__ARM_NEON)', '#include <arm_neon.h>', '#endif'] : []),
+    ...(options.wasm ? [wasmSimdPrelude()] : []),
     '',
     weightsUnionDecl(name, weights.floats),
     `extern const union ${name}_weights_u ${name}_weights;`,

@@ -16,6 +16,8 @@ export interface KernelContext {
   readonly prefix: string;
   /** Emit `arm_neon.h` paths (guarded by __ARM_NEON) next to the portable loops. */
   readonly neon: boolean;
+  /** A wasm build: the wasm SIMD128 vocabulary instead of the x86 ones (see wasm/prelude.ts). */
+  readonly wasm: boolean;
   /** Register tile of the matrix kernels: output channels x pixels. */
   readonly tile: { readonly rows: number; readonly pixels: number };
   /** Registers a static helper (shared by kernels, emitted once, before the kernels) under a unique key. */

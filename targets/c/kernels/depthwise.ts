@@ -8,6 +8,7 @@ import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
 import { neonDepthwiseInterior } from '../neon/depthwise-interior.ts';
 import { x86DepthwiseInterior } from '../vector/depthwise-interior.ts';
+import { wasmDepthwiseInterior } from '../wasm/depthwise-interior.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
 
@@ -57,7 +58,7 @@ function planeHelper(ctx: KernelContext, name: string, g: PlaneGeometry, relu: b
     `  o[ox] = ${reluExpr('v', relu)};`,
     `}`,
   ].join('\n');
-  const hostInterior = x86DepthwiseInterior(g, lo, hi, relu, portableInterior);
+  const hostInterior = ctx.wasm ? wasmDepthwiseInterior(g, lo, hi, relu, portableInterior) : x86DepthwiseInterior(g, lo, hi, relu, portableInterior);
   const interior = hi > lo ? (ctx.neon ? `#if defined(__ARM_NEON)\n${neonDepthwiseInterior(g, lo, hi, relu, portableInterior)}\n#else\n${hostInterior}\n#endif` : hostInterior) : '';
   return [
     `static void ${name}(const float *restrict xp, float *restrict yp, const float *restrict w, const float b) {`,

@@ -7,7 +7,11 @@
 // portable tile's accumulator arrays in memory (a load and a store per multiply-add); clang does better but not
 // on every shape. Each chunk keeps rows × vectors accumulators in named variables, sized to the register file:
 // AVX-512 8 rows × 2 zmm (16 of 32 registers); AVX2 8 rows × 1 ymm (8 of 16, room for the broadcast weights);
-// NEON 8 rows × 2 q (16 of 32), multiplying by weight lanes (`fmla v.4s, v.s[i]`).
+// NEON 8 rows × 2 q (16 of 32), multiplying by weight lanes (`fmla v.4s, v.s[i]`). wasm SIMD128 4 rows × 2 v128:
+// V8 allocates 15 xmm registers to wasm on x64, and without relaxed SIMD every multiply-add needs a temporary;
+// 8 accumulators + 2 inputs + a weight + the temporary fit, 6 rows spilled (read from V8's --print-wasm-code).
+
+import { WASM_MADD } from '../wasm/prelude.ts';
 
 export interface VectorIsa {
   /** Short name used in comments. */
@@ -82,10 +86,29 @@ export const NEON = withChunks(
   (self) => [{ isa: self, vectors: 2 }, { isa: self, vectors: 1 }],
 );
 
+/** wasm SIMD128; the multiply-add is fused in the relaxed-SIMD build (wasm/prelude.ts defines it). */
+export const WASM_SIMD128 = withChunks(
+  {
+    name: 'wasm SIMD128',
+    guard: 'defined(__wasm_simd128__)',
+    lanes: 4,
+    type: 'v128_t',
+    load: (p) => `wasm_v128_load(${p})`,
+    store: (p, v) => `wasm_v128_store(${p}, ${v});`,
+    splat: (f) => `wasm_f32x4_splat(${f})`,
+    fma: (acc, x, w) => `${WASM_MADD}(${x}, ${w}, ${acc})`,
+    // pmax(v, 0) = v < 0 ? 0 : v is one maxps in V8; f32x4.max's NaN and signed-zero rules cost it eight instructions.
+    relu: (v) => `wasm_f32x4_pmax(${v}, wasm_f32x4_splat(0.0f))`,
+    rowGroup: 4,
+  },
+  (self) => [{ isa: self, vectors: 2 }, { isa: self, vectors: 1 }],
+);
+
 /**
  * The vocabularies a build may use, in the order of the `#if` chain: the first whose guard holds is compiled,
- * the portable tile otherwise. NEON comes first and only when the target asked for it.
+ * the portable tile otherwise. NEON comes first and only when the target asked for it; a wasm build has only its own.
  */
-export function isaChain(options: { readonly neon: boolean }): readonly VectorIsa[] {
+export function isaChain(options: { readonly neon: boolean; readonly wasm?: boolean }): readonly VectorIsa[] {
+  if (options.wasm) return [WASM_SIMD128];
   return [...(options.neon ? [NEON] : []), AVX512, AVX2];
 }
