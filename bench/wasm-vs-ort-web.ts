@@ -84,15 +84,21 @@ try {
       report('Node', snv2c, peer);
     }
     if (!args.includes('--no-browser')) {
-      const [snv2c, peer] = await timeInChromium({
+      // The page takes the relaxed build by itself; the baseline build forced beside it shows what relaxed SIMD buys.
+      const [snv2c, baseline, peer] = await timeInChromium({
         serve: { '/model/': dir, '/model.onnx': modelPath, '/ort/': ORT_WEB_DIST },
-        contenders: [snv2cContender('snv2c wasm', '/model/', 'net'), ortWebWasmContender('/model.onnx', INPUT_SHAPE)],
+        contenders: [
+          snv2cContender('snv2c wasm', '/model/', 'net'),
+          snv2cContender('snv2c wasm', '/model/', 'net', "{ build: 'baseline' }"),
+          ortWebWasmContender('/model.onnx', INPUT_SHAPE),
+        ],
         input,
         rounds,
         perRound,
         scratch: join(scratch, 'chromium'),
       });
       report('Chromium', snv2c, peer);
+      report('Chromium', baseline, peer);
     }
   }
 } finally {
