@@ -26,16 +26,20 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((d, v, i) => Math.max(d, Math.abs(v - b[i])), 0);
 const kb = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KB`;
 
-function report(where: string, snv2c: ContenderTimes, peer: ContenderTimes): void {
+/** Node also gets CPU time per run (median over rounds): on a busy machine it varies far less than wall time. */
+type Timed = ContenderTimes & { readonly cpu?: number[] };
+
+function report(where: string, snv2c: Timed, peer: Timed): void {
   const [s, o] = [median(snv2c.times), median(peer.times)];
+  const cpu = snv2c.cpu && peer.cpu ? `; CPU ${median(snv2c.cpu).toFixed(2)} vs ${median(peer.cpu).toFixed(2)} ms, ratio ${(median(snv2c.cpu) / median(peer.cpu)).toFixed(2)}` : '';
   console.log(
     `  ${where.padEnd(9)} snv2c wasm (${snv2c.label}) ${s.toFixed(2)} ms vs ${peer.name} (${peer.label}) ${o.toFixed(2)} ms` +
-      `  ratio ${(s / o).toFixed(2)}  (max |diff| ${maxDiff(snv2c.output, peer.output).toExponential(1)}, ${snv2c.times.length} runs each)`,
+      `  ratio ${(s / o).toFixed(2)}${cpu}  (max |diff| ${maxDiff(snv2c.output, peer.output).toExponential(1)}, ${snv2c.times.length} runs each)`,
   );
 }
 
 /** Both contenders in this process, interleaved rounds, the same way the page does it. */
-async function timeInNode(dir: string, modelBytes: Uint8Array, input: Float32Array): Promise<[ContenderTimes, ContenderTimes]> {
+async function timeInNode(dir: string, modelBytes: Uint8Array, input: Float32Array): Promise<[Timed, Timed]> {
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['wasm'] });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, INPUT_SHAPE) };
@@ -48,16 +52,20 @@ async function timeInNode(dir: string, modelBytes: Uint8Array, input: Float32Arr
     const outputs = await Promise.all(sides.map(async (s) => Array.from(await s.run())));
     for (const s of sides) for (let i = 0; i < 3; i++) await s.run();
     const times: number[][] = sides.map(() => []);
+    const cpu: number[][] = sides.map(() => []);
     for (let r = 0; r < rounds; r++) {
       for (let c = 0; c < sides.length; c++) {
+        const used = process.cpuUsage();
         for (let i = 0; i < perRound; i++) {
           const t = performance.now();
           await sides[c].run();
           times[c].push(performance.now() - t);
         }
+        const { user, system } = process.cpuUsage(used);
+        cpu[c].push((user + system) / 1000 / perRound);
       }
     }
-    const [a, b] = sides.map((s, i) => ({ name: s.name, label: s.label, times: times[i], output: outputs[i] }));
+    const [a, b] = sides.map((s, i) => ({ name: s.name, label: s.label, times: times[i], cpu: cpu[i], output: outputs[i] }));
     return [a, b];
   } finally {
     model.dispose();
