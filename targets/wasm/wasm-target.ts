@@ -9,7 +9,7 @@ import type { Artifact, Target } from '../../compiler/target.ts';
 import { weightsHash } from '../../runtime/wasm-weights.ts';
 import { emitCModel } from '../c/emit-model.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
-import { buildWasm } from './build-wasm.ts';
+import { buildWasmVariants } from './build-wasm.ts';
 import { emitWasmGlue, wasmExports } from './glue.ts';
 
 /**
@@ -25,8 +25,7 @@ export function emitWasmModel(graph: Graph, plan: MemoryPlan, name: string): Art
   const weights = c.weightBytes;
   const glue = emitWasmGlue(name, { floats: weights.byteLength / 4, hash: weightsHash(new Uint32Array(weights.buffer, weights.byteOffset, weights.byteLength / 4)) });
   const sources = [...c.artifacts, { path: `${name}_wasm.c`, contents: glue }];
-  const baseline = buildWasm(sources, wasmExports(name));
-  const relaxed = buildWasm(sources, wasmExports(name), { relaxed: true });
+  const [baseline, relaxed] = buildWasmVariants(sources, wasmExports(name), [{}, { relaxed: true }]);
   const inputShape = graph.values.get(graph.inputs[0])!.type.shape;
   const outputShape = graph.values.get(graph.outputs[0])!.type.shape;
   const file = (suffix: string) => `new URL(${JSON.stringify(`./${name}${suffix}`)}, import.meta.url)`;
