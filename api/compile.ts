@@ -5,6 +5,7 @@
 import { analyzeModel, type ModelAnalysis } from '../compiler/analysis/analyze-model.ts';
 import { CompileError } from '../compiler/ir/errors.ts';
 import type { Graph } from '../compiler/ir/types.ts';
+import { ALL_EPILOGUES, RELU_EPILOGUE } from '../compiler/ir/conv-epilogue.ts';
 import { runPipeline, type PipelineOptions } from '../compiler/pipeline.ts';
 import { planMemory } from '../compiler/plan/plan-memory.ts';
 import type { MemoryPlan } from '../compiler/plan/types.ts';
@@ -72,7 +73,9 @@ function pipelineOptions(opts: AnalyzeOptions): PipelineOptions {
 export async function analyzeGraph(imported: Graph, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   return guard(async () => {
     const target = opts.target === undefined ? undefined : await loadTarget(opts.target);
-    const graph = runPipeline(imported, { ...pipelineOptions(opts), extraPasses: target?.passes });
+    // A target fuses only the conv epilogues it renders; without a target the analysis shows every fusion.
+    const epilogues = target ? (target.epilogues ?? RELU_EPILOGUE) : ALL_EPILOGUES;
+    const graph = runPipeline(imported, { ...pipelineOptions(opts), extraPasses: target?.passes, epilogues });
     const plan = planMemory(graph);
     return { imported, graph, plan, report: analyzeModel(imported, graph, plan) };
   });

@@ -2,6 +2,7 @@
 // verifier after every pass that changed the graph (so a broken rewrite is named where it happens),
 // `--dump-after`, `--disable-pass` and `--time-passes`.
 
+import type { EpilogueSupport } from './ir/conv-epilogue.ts';
 import { CompileError } from './ir/errors.ts';
 import { printGraph } from './ir/print.ts';
 import type { Graph } from './ir/types.ts';
@@ -12,23 +13,28 @@ import { eliminateDeadCodePass } from './passes/eliminate-dead-code.ts';
 import { foldBatchNormPass } from './passes/fold-batchnorm.ts';
 import { foldConstantsPass } from './passes/fold-constants.ts';
 import { fuseActivationsPass } from './passes/fuse-activations.ts';
+import { fuseResidualAddPass } from './passes/fuse-residual-add.ts';
 import type { Pass, PassContext } from './passes/pass.ts';
 import { recogniseChannelShufflePass } from './passes/recognise-channel-shuffle.ts';
+import { recogniseHardActivationsPass } from './passes/recognise-hard-activations.ts';
 import { removeIdentitiesPass } from './passes/remove-identities.ts';
 import { routeChannelsPass } from './passes/route-channels.ts';
 
 /**
  * The shared passes in order. Folding constants first resolves any shape arithmetic; identities go before
- * recognition so no Identity/Dropout interrupts a shuffle chain; BN must be folded before a relu can fuse into
- * its conv; routing canonicalises what recognition produced; dense layers and conv classes are the canonical
- * forms targets read; dead code is swept last.
+ * recognition so no Identity/Dropout interrupts a shuffle chain; BN must be folded before an activation can
+ * fuse into its conv (written-out h-swish is recognised first), and the activation before a residual add, which
+ * comes after it in the epilogue; routing canonicalises what recognition produced; dense layers and conv classes
+ * are the canonical forms targets read; dead code is swept last.
  */
 export const DEFAULT_PASSES: readonly Pass[] = [
   foldConstantsPass,
   removeIdentitiesPass,
   recogniseChannelShufflePass,
   foldBatchNormPass,
+  recogniseHardActivationsPass,
   fuseActivationsPass,
+  fuseResidualAddPass,
   routeChannelsPass,
   canonicaliseDensePass,
   classifyConvsPass,
@@ -50,6 +56,8 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
   /** Where pass warnings go. */
   readonly warn?: (line: string) => void;
+  /** Conv epilogues the target renders (the fusion passes create no others); absent: all. */
+  readonly epilogues?: EpilogueSupport;
 }
 
 function checkNames(option: string, names: readonly string[], valid: readonly string[]): void {
@@ -73,7 +81,7 @@ export function buildPassList(opts: PipelineOptions = {}): Pass[] {
 export function runPipeline(graph: Graph, opts: PipelineOptions = {}): Graph {
   const passes = buildPassList(opts);
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const ctx: PassContext = { warn: opts.warn ?? ((line: string) => process.stderr.write(`warning: ${line}\n`)) };
+  const ctx: PassContext = { warn: opts.warn ?? ((line: string) => process.stderr.write(`warning: ${line}\n`)), epilogues: opts.epilogues };
   const dumps = (name: string) => opts.dumpAfter === 'all' || (opts.dumpAfter ?? []).includes(name);
   // A frontend bug must not be blamed on the first pass.
   verifyGraph(graph, 'import');

@@ -1,5 +1,6 @@
 // What a backend provides. compiler/ never imports targets/: the library API (api/) picks a Target and hands it to the pipeline.
 
+import type { EpilogueSupport } from './ir/conv-epilogue.ts';
 import type { Graph } from './ir/types.ts';
 import type { Pass } from './passes/pass.ts';
 import type { MemoryPlan } from './plan/types.ts';
@@ -19,5 +20,7 @@ export interface Target {
   readonly name: string;
   /** Extra passes this backend wants after the shared pipeline (may be empty). */
   readonly passes: readonly Pass[];
+  /** Conv epilogues this backend renders (compiler/ir/conv-epilogue.ts); absent: a fused ReLU only. */
+  readonly epilogues?: EpilogueSupport;
   emit(graph: Graph, plan: MemoryPlan, options: EmitOptions): Artifact[];
 }

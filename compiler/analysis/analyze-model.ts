@@ -3,6 +3,7 @@
 
 import type { Graph } from '../ir/types.ts';
 import type { MemoryPlan } from '../plan/types.ts';
+import { countFusedEpilogues, type FusedEpilogues } from './fused-epilogues.ts';
 import { analyzeCost, type AnalyzeOptions, type CostReport, type LayerReport } from './analyze-cost.ts';
 
 export interface MemoryFigures {
@@ -20,6 +21,8 @@ export interface ModelAnalysis {
   readonly after: CostReport;
   readonly memory: MemoryFigures;
   readonly inputShapes: readonly (readonly number[])[];
+  /** Element-wise ops the compiled graph applies inside conv epilogues. */
+  readonly fused: FusedEpilogues;
 }
 
 export function analyzeModel(imported: Graph, compiled: Graph, plan: MemoryPlan, opts: Omit<AnalyzeOptions, 'plan'> = {}): ModelAnalysis {
@@ -34,6 +37,7 @@ export function analyzeModel(imported: Graph, compiled: Graph, plan: MemoryPlan,
       copyNodes: copies,
     },
     inputShapes: imported.inputs.map((id) => imported.values.get(id)!.type.shape),
+    fused: countFusedEpilogues(compiled),
   };
 }
 
@@ -80,6 +84,7 @@ export function analysisJson(a: ModelAnalysis) {
     before: reportJson(a.before),
     after: reportJson(a.after),
     memory: a.memory,
+    fused: a.fused,
     layers: a.after.layers.map(layerJson),
     layersBefore: a.before.layers.map(layerJson),
   };

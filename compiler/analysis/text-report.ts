@@ -4,6 +4,7 @@
 import type { ModelAnalysis } from './analyze-model.ts';
 import type { CostTotals } from './analyze-cost.ts';
 import { displayName, formatBytes, formatCount } from './format.ts';
+import { fusedEpiloguesText } from './fused-epilogues.ts';
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -40,6 +41,7 @@ export function formatTextReport(a: ModelAnalysis): string {
   lines.push('', 'totals             as given  ->  compiled');
   lines.push(...table(totalRows.map(([label, fmt]) => [label, fmt(b), '->', fmt(f)]), new Set([1, 3])));
 
+  lines.push('', `fused into conv epilogues: ${fusedEpiloguesText(a.fused)}`);
   lines.push('', 'guidelines (as given -> compiled)');
   a.before.findings.forEach((before, i) => {
     const after = a.after.findings[i];

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importOnnx } from '../../../compiler/frontend/onnx/import-onnx.ts';
 import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
+import type { Graph } from '../../../compiler/ir/types.ts';
+import { UNARY_OPS } from '../../../compiler/ir/types.ts';
 import { verifyGraph } from '../../../compiler/ir/verify.ts';
 import { DEFAULT_PASSES, runPipeline } from '../../../compiler/pipeline.ts';
 import { readNpy } from '../../../runtime/npy.ts';
@@ -18,16 +20,32 @@ const FIXTURES = join(import.meta.dirname, '../../../fixtures');
 interface FixtureEntry {
   name: string;
   style: string;
+  options?: { se?: boolean; residual?: boolean; extra_dw?: boolean; activation?: string };
   input_shape: number[];
   files: { model: string; input: string; output: string };
 }
 
-const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { tolerance: { abs: number }; fixtures: FixtureEntry[] };
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { tolerance: { abs: number }; fixtures: FixtureEntry[]; variant_fixtures: FixtureEntry[] };
 const quiet = { log: () => {}, warn: () => {} };
+
+/**
+ * The paper's variants after the pipeline: every activation (h-swish written out in elementary ops included)
+ * is a conv epilogue, and without SE every residual add is one too; what stays element-wise is the SE scale
+ * (x * gate) and an add after it.
+ */
+function expectVariantFused(graph: Graph, options: NonNullable<FixtureEntry['options']>): void {
+  const counts = kindCounts(graph);
+  for (const kind of UNARY_OPS) expect(counts[kind] ?? 0, `standalone ${kind}`).to.equal(0);
+  const adds = graph.nodes.filter((n) => n.op.kind === 'binary' && n.op.fn === 'add').length;
+  const residualConvs = graph.nodes.filter((n) => n.op.kind === 'conv2d' && n.op.residual).length;
+  if (options.residual && !options.se) expect([adds, residualConvs > 0], 'residual adds fused').to.deep.equal([0, true]);
+  const muls = graph.nodes.filter((n) => n.op.kind === 'binary' && n.op.fn === 'mul').length;
+  expect(muls, 'one SE scale per unit').to.equal(options.se ? graph.nodes.filter((n) => n.op.kind === 'globalAvgPool').length - 1 : 0);
+}
 
 describe('passes on the golden ONNX fixtures', function () {
   this.timeout(120_000); // the 224x224 exports take seconds in the reference interpreter
-  for (const f of manifest.fixtures) {
+  for (const f of [...manifest.fixtures, ...manifest.variant_fixtures]) {
     it(`${f.name}: every pass alone and the pipeline keep the output; the result is routed`, () => {
       const graph = importOnnx(readFileSync(join(FIXTURES, f.files.model)), { file: f.files.model, inputShape: f.input_shape });
       const input = readNpy(readFileSync(join(FIXTURES, f.files.input))).data;
@@ -44,6 +62,7 @@ describe('passes on the golden ONNX fixtures', function () {
       expect(maxAbsDiff(readNpy(readFileSync(join(FIXTURES, f.files.output))).data, out), 'pipeline vs PyTorch').to.be.at.most(manifest.tolerance.abs);
       expectRoutedShuffleNet(routed, f.name);
       expect(kindCounts(routed).channelShuffle ?? 0, 'shuffles recognised').to.be.greaterThan(0);
+      if (f.options) expectVariantFused(routed, f.options);
     });
   }
 });

@@ -59,4 +59,39 @@ describe('fuse-activations', () => {
     const graph = s.done([a, b, shared]);
     expect(fuseActivations(graph)).to.equal(graph);
   });
+
+  const standalone: [string, Op, string][] = [
+    ['sigmoid', { kind: 'sigmoid' }, 'sigmoid'],
+    ['hard-sigmoid with PyTorch constants as float32', { kind: 'hardSigmoid', alpha: 0.16666667, beta: 0.5 }, 'hardSigmoid'],
+    ['h-swish', { kind: 'hardSwish' }, 'hardSwish'],
+    ['clip 0..6 (ReLU6)', { kind: 'clip', min: 0, max: 6 }, 'relu6'],
+    ['clip 0..inf', { kind: 'clip', min: 0, max: Infinity }, 'relu'],
+  ];
+  for (const [what, op, activation] of standalone) {
+    it(`makes a ${what} after a conv the conv epilogue ${activation}`, () => {
+      const s = new Small();
+      const before = s.done([s.node(op, [s.conv(s.x)])]);
+      const after = fuseActivations(before);
+      expect(kinds(after)).to.deep.equal(['conv2d']);
+      expect(after.nodes[0].op).to.include({ activation });
+      expectSameFunction(before, after, input(), 1e-6);
+    });
+  }
+
+  it('fuses only epilogues the target renders, and only ones that equal the standalone op', () => {
+    const s = new Small();
+    const graph = s.done([s.node({ kind: 'sigmoid' }, [s.conv(s.x)]), s.node({ kind: 'hardSigmoid', alpha: 0.2, beta: 0.5 }, [s.conv(s.x)]), s.node({ kind: 'clip', min: 0, max: 5 }, [s.conv(s.x)])]);
+    expect(fuseActivations(graph, { epilogues: { activations: ['relu'], residual: false } })).to.equal(graph);
+    expect(kinds(fuseActivations(graph))).to.deep.equal(['conv2d', 'conv2d', 'hardSigmoid', 'conv2d', 'clip']);
+  });
+
+  it('never stacks a second activation on a conv that has one (except relu on relu) or on a residual conv', () => {
+    const s = new Small();
+    const hs = s.node({ kind: 'hardSwish' }, [s.conv(s.x)]);
+    const graph = s.done([s.node({ kind: 'relu' }, [hs])]);
+    const once = fuseActivations(graph);
+    expect(kinds(once)).to.deep.equal(['conv2d', 'relu']);
+    expect(fuseActivations(once), 'relu after h-swish stays').to.equal(once);
+    expectSameFunction(graph, once, input(), 1e-6);
+  });
 });

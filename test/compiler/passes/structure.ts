@@ -2,6 +2,7 @@
 // fixture tests.
 
 import { expect } from 'chai';
+import { epilogueActivation } from '../../../compiler/ir/conv-epilogue.ts';
 import type { Graph } from '../../../compiler/ir/types.ts';
 import { isViewNode } from '../../../compiler/plan/views.ts';
 import { UseIndex } from '../../../compiler/passes/rewriter.ts';
@@ -10,8 +11,8 @@ export function expectRoutedShuffleNet(graph: Graph, what: string): void {
   const uses = new UseIndex(graph);
   for (const node of graph.nodes) {
     const label = `${what}: ${node.op.kind} ${JSON.stringify(node.origin)}`;
-    expect(['batchNorm', 'transpose', 'gather', 'slice', 'identity', 'reduceMean', 'matMul'], label).to.not.include(node.op.kind);
-    if (node.op.kind === 'relu') {
+    expect(['batchNorm', 'transpose', 'gather', 'slice', 'identity', 'reduceMean', 'matMul', 'gemm'], label).to.not.include(node.op.kind);
+    if (epilogueActivation(node.op)) {
       const producer = uses.producer.get(node.inputs[0]);
       expect(producer?.op.kind, `${label} after a conv`).to.not.equal('conv2d');
     }
