@@ -11,6 +11,7 @@ import { runCommand } from './commands/run.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { weightsCommand } from './commands/weights.ts';
 import { reportError, UsageError } from './report-error.ts';
+import { dropWarnings, flushWarnings, setVerboseWarnings } from './warnings.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand, compileCommand, verifyCommand, weightsCommand];
@@ -27,14 +28,24 @@ function guarded<T>(command: CommandModule<object, T>): CommandModule<object, T>
       try {
         await command.handler(args);
       } catch (e) {
+        dropWarnings();
         throw new CommandFailure(e);
       }
+      flushWarnings();
     },
   };
 }
 
 export async function main(argv: string[]): Promise<void> {
-  let app = yargs(argv).scriptName('snv2c').strict().demandCommand(1, 'give a command').help().version(false).wrap(null);
+  let app = yargs(argv)
+    .scriptName('snv2c')
+    .strict()
+    .demandCommand(1, 'give a command')
+    .option('verbose', { type: 'boolean', global: true, describe: 'print warnings as they happen (by default they are printed only when the command succeeds)' })
+    .middleware((args) => setVerboseWarnings(args.verbose === true))
+    .help()
+    .version(false)
+    .wrap(null);
   for (const command of COMMANDS) app = app.command(guarded(command));
   try {
     // fail(false): yargs throws instead of printing usage and exiting, so every error takes the one-line path.

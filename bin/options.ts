@@ -3,6 +3,7 @@
 import type { Argv } from 'yargs';
 import { CompileError } from '../compiler/ir/errors.ts';
 import type { LoadOptions } from '../api/model-source.ts';
+import { warnLine } from './warnings.ts';
 
 export function parseShape(text: string, what = '--input-shape'): number[] {
   const parts = text.split(/[x,]/);
@@ -32,5 +33,6 @@ export function loadOptions(args: ModelArgs, inputShape?: readonly number[]): Lo
     inputShape: inputShape ?? (args['input-shape'] !== undefined ? parseShape(args['input-shape']) : undefined),
     weights: args.weights,
     seed: args.seed,
+    warn: warnLine,
   };
 }

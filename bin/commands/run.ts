@@ -10,6 +10,7 @@ import { loadGraph } from '../../api/model-source.ts';
 import { loadRunner } from '../../api/runners.ts';
 import { loadOptions, parseShape, withModelOptions, type ModelArgs } from '../options.ts';
 import { passOptions, withPassOptions, type PassArgs } from '../pass-options.ts';
+import { warnLine } from '../warnings.ts';
 import { defaultLabels, readLabels } from '../../api/image/class-labels.ts';
 import { imageTensor, isImageFile, readImage } from '../../api/image/image-input.ts';
 import { formatTopClasses, formatTopClassesJson } from '../format-classes.ts';
@@ -41,7 +42,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const runner = await loadRunner(args.target);
     const requested = args['input-shape'] !== undefined ? parseShape(args['input-shape']) : undefined;
     const { graph, input } = isImageFile(args.input) ? await loadForImage(args, requested) : await loadForTensor(args, requested);
-    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model, passes: passOptions(args) });
+    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model, passes: passOptions(args), warn: warnLine });
     const shape = graph.values.get(graph.outputs[0])!.type.shape;
     const result: HostTensor = { shape, data: outputs[0] };
     if (args.output !== undefined) return writeTensorFile(args.output, result);

@@ -3,7 +3,7 @@
 export interface ErrorSite {
   /** The model, spec or tensor file being read. */
   file?: string;
-  /** Node name and op type, e.g. "'/stage2/Slice' (Slice)". */
+  /** Node name and op type, e.g. `"/stage2/Slice" (Slice)` (the IR node's origin). */
   node?: string;
 }
 
@@ -76,8 +76,21 @@ export function oneLine(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ');
 }
 
-/** Quote an untrusted name for messages: printable ASCII only, bounded length. */
+/** At most `max` characters, the cut marked with "...". */
+function bounded(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max - 3) + '...' : text;
+}
+
+/**
+ * Untrusted text made safe for a one-line message without losing it: every character outside printable ASCII
+ * becomes a \uXXXX escape (no newline, terminal control or bidi override gets through, and nothing is
+ * replaced by '?'); bounded length.
+ */
+export function printable(text: string, max = 80): string {
+  return bounded(text, max).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Quote an untrusted name for messages, in JSON string syntax: "/stages/stages.1/Add_1", "tab\u0009name". */
 export function quoteName(name: string): string {
-  const clean = name.replace(/[^\x20-\x7e]/g, '?');
-  return `'${clean.length > 80 ? clean.slice(0, 77) + '...' : clean}'`;
+  return printable(JSON.stringify(bounded(name, 80)), 200);
 }

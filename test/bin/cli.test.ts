@@ -95,7 +95,7 @@ describe('snv2c CLI', function () {
 
   const bad: [string, string[], RegExp][] = [
     ['a truncated model', ['bad/truncated.onnx'], /^snv2c: \S*bad\/truncated\.onnx: not a valid ONNX model/],
-    ['unsupported ops', ['bad/unsupported_ops.onnx'], /'\/conv1\/conv1\.2\/Relu' \(Celu\), '\/stage2\/stage2\.0\/branch1\/branch1\.4\/Relu' \(LRN\)$/],
+    ['unsupported ops', ['bad/unsupported_ops.onnx'], /"\/conv1\/conv1\.2\/Relu" \(Celu\), "\/stage2\/stage2\.0\/branch1\/branch1\.4\/Relu" \(LRN\)$/],
     ['a wrong-sized input', ['tv_tiny_o13_bn/model.onnx', '--input', 'bad/wrong_size_input.npy'], /bad\/wrong_size_input\.npy: holds shape \[1,3,60,60\] but the model expects \[1,3,64,64\]$/],
     ['a truncated input', ['tv_tiny_o13_bn/model.onnx', '--input', 'bad/truncated_input.npy'], /bad\/truncated_input\.npy: holds 24512 data bytes/],
     ['an unknown target', ['tv_tiny_o13_bn/model.onnx', '--target', 'fpga'], /^snv2c: unknown target "fpga"; available: reference \(/],

@@ -2,19 +2,18 @@
 // Importers return one IR value id per ONNX output they define.
 
 import type { onnx } from 'onnx-proto';
-import { CompileError, quoteName } from '../../ir/errors.ts';
+import { CompileError, printable, quoteName } from '../../ir/errors.ts';
 import type { Op, TensorType, Value } from '../../ir/types.ts';
 import type { Tensor } from '../../interpreter/tensor.ts';
 import { Attributes } from './attributes.ts';
 import type { ImportContext } from './import-context.ts';
 
-/** Op type text made safe for messages (it comes from the file too). */
+/** Op type text made safe for messages (it comes from the file too): escaped, not quoted. */
 export function cleanOpType(opType: string): string {
-  const t = opType.replace(/[^\x20-\x7e]/g, '?');
-  return t.length > 40 ? t.slice(0, 37) + '...' : t;
+  return printable(opType, 40);
 }
 
-/** "'name' (OpType)", or "#index (OpType)" for unnamed nodes: the form CompileError sites and IR origins use. */
+/** `"name" (OpType)`, or `#index (OpType)` for unnamed nodes: the form CompileError sites and IR origins use. */
 export function describeNode(proto: onnx.INodeProto, index: number): string {
   const label = proto.name ? quoteName(proto.name) : `#${index}`;
   const domain = proto.domain && proto.domain !== 'ai.onnx' ? `${cleanOpType(proto.domain)}.` : '';

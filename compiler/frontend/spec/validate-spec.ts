@@ -2,7 +2,7 @@
 // what its code assumes without checking (positive integers, even stage widths so a unit's two branches are equal
 // and chunk(2) splits evenly) and size limits that keep a typo from asking for terabytes. One line per problem.
 
-import { CompileError, quoteName } from '../../ir/errors.ts';
+import { CompileError, printable, quoteName } from '../../ir/errors.ts';
 import type { ShuffleNetSpec, SpecActivation } from './shufflenet-spec.ts';
 import { PLAIN_VARIANT } from './shufflenet-spec.ts';
 import { stateDictLayout } from './state-dict-layout.ts';
@@ -89,6 +89,5 @@ export function learnedParamCount(spec: ShuffleNetSpec): number {
 }
 
 function show(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return quoteName(text).slice(1, -1);
+  return printable(JSON.stringify(v) ?? String(v));
 }

@@ -26,9 +26,9 @@ export function loadWeights(bytes: Uint8Array, file: string, opts: LoadWeightsOp
 
   const bad = nonFiniteKeys(weights);
   if (bad.length) {
-    const warn = opts.warn ?? ((m: string) => process.stderr.write(m + '\n'));
+    const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
     const shown = bad.slice(0, 5).map(quoteName).join(', ');
-    warn(`${file}: warning: NaN or Inf values in ${bad.length} tensor(s): ${shown}${bad.length > 5 ? ', ...' : ''}; continuing`);
+    warn(`${file}: NaN or Inf values in ${bad.length} tensor(s): ${shown}${bad.length > 5 ? ', ...' : ''}; continuing`);
   }
   return weights;
 }

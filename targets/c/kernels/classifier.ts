@@ -5,7 +5,6 @@
 import { denseForm } from '../../../compiler/ir/dense-form.ts';
 import { CompileError } from '../../../compiler/ir/errors.ts';
 import type { Node } from '../../../compiler/ir/types.ts';
-import { commentText } from '../names.ts';
 import { placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { indent, originComment, placementOf, WEIGHTS } from './context.ts';
@@ -14,7 +13,7 @@ export function emitClassifier(ctx: KernelContext, node: Node, fn: string): Kern
   const op = node.op;
   // The layer's weight [M,K] and bias with alpha/beta folded, whatever form (dense, gemm, matMul) it has.
   const form = denseForm(ctx.graph, node);
-  if (typeof form === 'string') throw new CompileError(`C target: ${form}`, { node: commentText(node.origin), kind: 'unsupported' });
+  if (typeof form === 'string') throw new CompileError(`C target: ${form}`, { node: node.origin, kind: 'unsupported' });
   const { batch, inFeatures: k, outFeatures: m } = form;
   // Stored [K][M]: the inner loop runs over output units with unit stride.
   const packed = new Float32Array(k * m);

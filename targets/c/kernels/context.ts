@@ -37,7 +37,7 @@ export function shapeOf(ctx: KernelContext, id: number): readonly number[] {
 
 export function placementOf(ctx: KernelContext, id: number, node: Node): Placement {
   const p = ctx.plan.placements.get(id);
-  if (!p) throw new CompileError(`C target: value ${id} has no placement in the memory plan`, { node: commentText(node.origin) });
+  if (!p) throw new CompileError(`C target: value ${id} has no placement in the memory plan`, { node: node.origin });
   return p;
 }
 
@@ -45,8 +45,8 @@ export function placementOf(ctx: KernelContext, id: number, node: Node): Placeme
 export function constData(ctx: KernelContext, id: number | undefined, node: Node, what: string): Float32Array | undefined {
   if (id === undefined) return undefined;
   const v = ctx.graph.values.get(id)!;
-  if (!v.data) throw new CompileError(`C target: ${node.op.kind} ${what} must be a constant`, { node: commentText(node.origin) });
-  if (!(v.data instanceof Float32Array)) throw new CompileError(`C target: ${node.op.kind} ${what} must be f32`, { node: commentText(node.origin) });
+  if (!v.data) throw new CompileError(`C target: ${node.op.kind} ${what} must be a constant`, { node: node.origin });
+  if (!(v.data instanceof Float32Array)) throw new CompileError(`C target: ${node.op.kind} ${what} must be f32`, { node: node.origin });
   return v.data;
 }
 

@@ -4,7 +4,6 @@ import { convClassOf } from '../../../compiler/ir/conv-class.ts';
 import { CompileError } from '../../../compiler/ir/errors.ts';
 import type { Node } from '../../../compiler/ir/types.ts';
 import { isViewNode } from '../../../compiler/plan/views.ts';
-import { commentText } from '../names.ts';
 import { emitClassifier } from './classifier.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { shapeOf } from './context.ts';
@@ -25,7 +24,7 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
       const inChannels = shapeOf(ctx, node.inputs[0])[1];
       const outChannels = shapeOf(ctx, node.outputs[0])[1];
       if (op.residual || (op.activation !== 'none' && op.activation !== 'relu')) {
-        throw new CompileError(`C target: conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`, { node: commentText(node.origin), kind: 'unsupported' });
+        throw new CompileError(`C target: conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`, { node: node.origin, kind: 'unsupported' });
       }
       // The class comes from the IR (classify-convs); only the kernels' own window limits are checked here.
       const convClass = convClassOf(op, inChannels, outChannels);
@@ -49,7 +48,7 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
     default:
       if (isViewNode(ctx.graph, node)) return node.outputs.map((_, i) => emitMovementCopy(ctx, node, fnFor(i), i));
       throw new CompileError(`C target: no kernel for ${op.kind} (run the compiler pipeline first: it folds batchNorm, fuses relu and turns channel moves into views)`, {
-        node: commentText(node.origin),
+        node: node.origin,
         kind: 'unsupported',
       });
   }

@@ -42,7 +42,7 @@ describe('interpreter: runGraph', () => {
 
   it('a wrong-sized input is a one-line CompileError naming the input', () => {
     const run = () => runGraph(smallGraph(), [new Float32Array(7)]);
-    expect(run).to.throw(CompileError, /'x' of shape \[1,2,2,2\] needs 8 values, got 7/);
+    expect(run).to.throw(CompileError, /"x" of shape \[1,2,2,2\] needs 8 values, got 7/);
     expect(() => runGraph(smallGraph(), [])).to.throw(CompileError, /takes 1 input/);
   });
 

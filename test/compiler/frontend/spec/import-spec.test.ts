@@ -114,9 +114,9 @@ describe('spec import', () => {
       message = (e as Error).message;
     }
     expect(message).to.match(/^fixtures\/bad\/mismatched_keys\.pth: weights do not match the spec/).and.not.contain('\n');
-    expect(message).to.contain("missing 1 key(s): 'fc.weight'");
-    expect(message).to.contain("'conv5.0.weight' expected [64,36,1,1] found [64,37,1,1]");
-    expect(message).to.contain("unexpected 1 key(s): 'extra_head.weight'");
+    expect(message).to.contain('missing 1 key(s): "fc.weight"');
+    expect(message).to.contain('"conv5.0.weight" expected [64,36,1,1] found [64,37,1,1]');
+    expect(message).to.contain('unexpected 1 key(s): "extra_head.weight"');
   });
 
   it('points at the nn.DataParallel prefix when every key carries it', () => {

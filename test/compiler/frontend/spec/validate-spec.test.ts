@@ -33,7 +33,7 @@ describe('spec validation', () => {
   const cases: [string, unknown, string][] = [
     ['not an object', [1, 2], 'spec must be a JSON object'],
     ['wrong arch', { ...GOOD, arch: 'resnet50' }, 'arch must be "shufflenet_v2"'],
-    ['unknown field (typo)', { ...GOOD, stage_repeats: [1, 1, 1] }, "unknown spec field 'stage_repeats'"],
+    ['unknown field (typo)', { ...GOOD, stage_repeats: [1, 1, 1] }, 'unknown spec field "stage_repeats"'],
     ['missing repeats', { stages_out_channels: GOOD.stages_out_channels }, 'lacks stages_repeats'],
     ['2 repeats', { ...GOOD, stages_repeats: [4, 8] }, 'stages_repeats must be a list of 3'],
     ['4 widths', { ...GOOD, stages_out_channels: [24, 48, 96, 192] }, 'stages_out_channels must be a list of 5'],
@@ -63,13 +63,13 @@ describe('spec validation', () => {
   });
 
   it('escapes hostile field names in messages', () => {
-    expect(errorOf({ ...GOOD, 'evil\nname\u0007': 1 })).to.contain("unknown spec field 'evil?name?'");
+    expect(errorOf({ ...GOOD, 'evil\nname\u0007': 1 })).to.contain('unknown spec field "evil\\nname\\u0007"');
   });
 
   it('resolves built-in names and JSON text; refuses anything else clearly', () => {
     expect(resolveSpec('shufflenet_v2_x1_5')).to.deep.include({ stages_out_channels: [24, 176, 352, 704, 1024], stages_repeats: [4, 8, 4] });
     expect(resolveSpec(JSON.stringify(GOOD), 'g.json')).to.deep.equal(GOOD);
-    expect(() => resolveSpec('shufflenet_v2_x3_0')).to.throw(CompileError, "unknown model 'shufflenet_v2_x3_0'");
+    expect(() => resolveSpec('shufflenet_v2_x3_0')).to.throw(CompileError, 'unknown model "shufflenet_v2_x3_0"');
     expect(() => resolveSpec('{"arch": ', 'g.json')).to.throw(CompileError, /^g\.json: spec is not valid JSON/);
   });
 });

@@ -76,7 +76,7 @@ describe('loading legacy .pth (pre-1.6 torch.save)', () => {
       // {'w': os.system('touch /tmp/snv2c-pwned')} where the state_dict should be.
       const evil = [...op.PROTO2, op.EMPTY_DICT, ...op.binunicode('w'), ...op.global(module, name), ...op.binunicode(`touch ${PWNED}`), op.TUPLE1, op.REDUCE, op.SETITEM, op.STOP];
       rmSync(PWNED, { force: true });
-      expect(errorOf(() => loadWeights(legacyStream(evil, 6, 6), 'evil.pth'))).to.contain(`global '${module}.${name}' is not allowed`).and.contain('evil.pth');
+      expect(errorOf(() => loadWeights(legacyStream(evil, 6, 6), 'evil.pth'))).to.contain(`global "${module}.${name}" is not allowed`).and.contain('evil.pth');
       expect(existsSync(PWNED)).to.equal(false);
     });
   }
@@ -95,11 +95,11 @@ describe('loading legacy .pth (pre-1.6 torch.save)', () => {
 
   it('refuses element counts, views and storages that disagree with the pickle', () => {
     const good = tensorDictPickle('w', 6, 0, [6], [1], NO_VIEW);
-    expect(errorOf(() => loadLegacyPth(legacyStream(good, 5, 5), 'h.pth'))).to.contain("storage '0' holds 5 elements, the pickle says 6");
+    expect(errorOf(() => loadLegacyPth(legacyStream(good, 5, 5), 'h.pth'))).to.contain('storage "0" holds 5 elements, the pickle says 6');
     expect(errorOf(() => loadLegacyPth(legacyStream(tensorDictPickle('w', 6, 1, [2, 3], [3, 1], NO_VIEW), 6, 6), 'h.pth'))).to.contain('reaches past its storage of 6 elements');
     expect(errorOf(() => loadLegacyPth(legacyStream(tensorDictPickle('w', 2 ** 29, 0, [1], [1], NO_VIEW), 2 ** 29, 0), 'h.pth'))).to.contain('storage size must be an integer');
-    expect(errorOf(() => loadLegacyPth(legacyStream(good, 6, 6, ['0', '1']), 'h.pth'))).to.contain("storage '1' is listed but no tensor in the pickle uses it");
-    expect(errorOf(() => loadLegacyPth(legacyStream(good, 6, 6, []), 'h.pth'))).to.contain("refers to storage '0', whose data the file lacks");
+    expect(errorOf(() => loadLegacyPth(legacyStream(good, 6, 6, ['0', '1']), 'h.pth'))).to.contain('storage "1" is listed but no tensor in the pickle uses it');
+    expect(errorOf(() => loadLegacyPth(legacyStream(good, 6, 6, []), 'h.pth'))).to.contain('refers to storage "0", whose data the file lacks');
     const view = [op.MARK, ...op.binunicode('v'), ...op.binint(0), ...op.binint(2), op.TUPLE];
     expect(errorOf(() => loadLegacyPth(legacyStream(tensorDictPickle('w', 6, 0, [2], [1], view), 6, 6), 'h.pth'))).to.contain('storage views (view_metadata) are not supported');
     expect(errorOf(() => loadLegacyPth(legacyStream(tensorDictPickle('w', 6, 0, [6], [1]), 6, 6), 'h.pth'))).to.contain('not a legacy torch storage record');

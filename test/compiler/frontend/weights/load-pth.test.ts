@@ -43,8 +43,8 @@ describe('loading .pth (torch.save zip)', () => {
   });
 
   it('refuses other int64 tensors, and float64 storages, naming the key', () => {
-    expect(errorOf(() => load(`${DATA}/int64.pth`))).to.contain("'steps' has dtype i64");
-    expect(errorOf(() => load('fixtures/bad/float64_weights.pth'))).to.contain("'conv1.0.weight' has dtype f64");
+    expect(errorOf(() => load(`${DATA}/int64.pth`))).to.contain('"steps" has dtype i64');
+    expect(errorOf(() => load('fixtures/bad/float64_weights.pth'))).to.contain('"conv1.0.weight" has dtype f64');
   });
 
   it('reads the fixture state_dicts with the same values as their safetensors twins', () => {
@@ -58,7 +58,7 @@ describe('loading .pth (torch.save zip)', () => {
   for (const [file, global] of [['evil_os_system.pth', 'os.system'], ['evil_builtins_eval.pth', 'builtins.eval'], ['evil_stack_global.pth', 'posix.system']]) {
     it(`refuses ${file}, naming ${global}, and its payload never runs`, () => {
       rmSync(PWNED, { force: true });
-      expect(errorOf(() => load(`fixtures/bad/${file}`))).to.contain(`global '${global}' is not allowed`).and.contain(file);
+      expect(errorOf(() => load(`fixtures/bad/${file}`))).to.contain(`global "${global}" is not allowed`).and.contain(file);
       expect(existsSync(PWNED)).to.equal(false);
     });
   }
@@ -66,7 +66,7 @@ describe('loading .pth (torch.save zip)', () => {
   it('refuses truncated archives, wrong magic and undersized storages in one line', () => {
     expect(errorOf(() => load('fixtures/bad/truncated.pth'))).to.contain('truncated');
     expect(errorOf(() => loadWeights(new TextEncoder().encode('GIF89a not weights'), 'w.pth'))).to.contain('wrong magic');
-    expect(errorOf(() => load('fixtures/bad/storage_too_small.pth'))).to.contain("storage '168' holds 4608 bytes").and.contain('9216 bytes');
+    expect(errorOf(() => load('fixtures/bad/storage_too_small.pth'))).to.contain('storage "168" holds 4608 bytes').and.contain('9216 bytes');
   });
 
   it('reads a hand-assembled archive: a [2, 2] view at offset 1 with strides [1, 2] of storage 0..5', () => {
@@ -76,7 +76,7 @@ describe('loading .pth (torch.save zip)', () => {
   });
 
   it('refuses absurd dimensions, views past their storage and storages whose size disagrees with the pickle', () => {
-    expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 4, 0, [2 ** 20, 2 ** 20], [2 ** 20, 1]), 4), 'hand.pth'))).to.contain("'w' has absurd dimensions");
+    expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 4, 0, [2 ** 20, 2 ** 20], [2 ** 20, 1]), 4), 'hand.pth'))).to.contain('"w" has absurd dimensions');
     expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 4, 0, [2 ** 30], [1]), 4), 'hand.pth'))).to.contain('tensor size must be an integer');
     expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 6, 1, [2, 3], [3, 1]), 6), 'hand.pth'))).to.contain('reaches past its storage of 6 elements');
     expect(errorOf(() => loadPth(handArchive(tensorDictPickle('w', 8, 0, [2], [1]), 6), 'hand.pth'))).to.contain('holds 24 bytes, the pickle says 8 f32 elements');

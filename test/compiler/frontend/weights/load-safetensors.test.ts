@@ -46,8 +46,8 @@ describe('loading .safetensors', () => {
       [{ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, '8 bytes no tensor uses'],
       [{ a: { dtype: 'F32', shape: [5], data_offsets: [0, 20] } }, 'outside the 16-byte data section'],
       [{ a: { dtype: 'F32', shape: [3], data_offsets: [0, 16] } }, 'needs 12 bytes, data_offsets give 16'],
-      [{ a: { dtype: 'F8_E4M3', shape: [16], data_offsets: [0, 16] } }, "unsupported dtype 'F8_E4M3'"],
-      [{ a: { dtype: 'I32', shape: [4], data_offsets: [0, 16] } }, "'a' has dtype i32"],
+      [{ a: { dtype: 'F8_E4M3', shape: [16], data_offsets: [0, 16] } }, 'unsupported dtype "F8_E4M3"'],
+      [{ a: { dtype: 'I32', shape: [4], data_offsets: [0, 16] } }, '"a" has dtype i32'],
       [{ a: { dtype: 'F32', shape: [-4], data_offsets: [0, 16] } }, 'shape must be'],
       [{ a: { dtype: 'F32', shape: [2 ** 20, 2 ** 20], data_offsets: [0, 16] } }, 'absurd dimensions'],
     ];
@@ -57,7 +57,7 @@ describe('loading .safetensors', () => {
   });
 
   it('refuses the fixtures with an absurd shape and a header running past the end', () => {
-    expect(errorOf(() => loadWeights(readFileSync('fixtures/bad/absurd_shape.safetensors'), 'absurd_shape.safetensors'))).to.contain("'fc.weight' has absurd dimensions");
+    expect(errorOf(() => loadWeights(readFileSync('fixtures/bad/absurd_shape.safetensors'), 'absurd_shape.safetensors'))).to.contain('"fc.weight" has absurd dimensions');
     expect(errorOf(() => loadWeights(readFileSync('fixtures/bad/header_past_end.safetensors'), 'header_past_end.safetensors'))).to.contain('runs past the end');
   });
 
@@ -65,7 +65,7 @@ describe('loading .safetensors', () => {
     const warnings: string[] = [];
     const w = loadWeights(readFileSync('fixtures/bad/nan_weights.safetensors'), 'nan_weights.safetensors', { warn: (m) => warnings.push(m) });
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.contain("'fc.bias'").and.contain('NaN or Inf').and.not.contain('\n');
+    expect(warnings[0]).to.contain('"fc.bias"').and.contain('NaN or Inf').and.not.contain('\n');
     const bias = [...w.get('fc.bias')!.data];
     expect(bias.some(Number.isNaN)).to.equal(true);
     expect(bias.some((v) => v === Infinity || v === -Infinity)).to.equal(true);

@@ -78,14 +78,14 @@ describe('restricted unpickler', () => {
       const allowed: PickleGlobal = { kind: 'global', name: 'collections.OrderedDict', construct: () => ((called = true), new Map()) };
       // A payload shaped like a real exploit: global, argument tuple, REDUCE.
       const bytes = [...PROTO2, ...globalOp(module, name), ...binunicode('touch /tmp/x'), 0x85, 0x52, STOP];
-      expect(errorOf(() => run(bytes, [allowed]))).to.contain(`'${module}.${name}' is not allowed`).and.match(/^[^\n]+$/);
+      expect(errorOf(() => run(bytes, [allowed]))).to.contain(`"${module}.${name}" is not allowed`).and.match(/^[^\n]+$/);
       expect(called).to.equal(false);
     });
   }
 
   it('refuses STACK_GLOBAL names outside the set too', () => {
     const bytes = [0x80, 4, ...shortUnicode('os'), ...shortUnicode('system'), 0x93, STOP];
-    expect(errorOf(() => run(bytes))).to.contain("'os.system' is not allowed");
+    expect(errorOf(() => run(bytes))).to.contain('"os.system" is not allowed');
   });
 
   it('refuses REDUCE on a tag global and BUILD on objects no global vouches for', () => {
