@@ -64,16 +64,23 @@ function decodeJpeg(bytes: Uint8Array, file: string): RgbImage {
   const layout = readJpegLayout(bytes);
   if (layout) checkSize(layout.width, layout.height, file);
   // JFIF YCbCr: jpeg-js's raw samples, converted as libjpeg converts them (see jpeg-ycbcr.ts).
-  const asLibjpeg = layout !== undefined && isPlainYCbCr(layout);
+  if (layout && isPlainYCbCr(layout)) {
+    const raw = jpegJs(bytes, file, false);
+    if (raw.width === layout.width && raw.height === layout.height) return libjpegRgb(raw.data, layout);
+  }
+  return jpegJs(bytes, file, undefined);
+}
+
+/** jpeg-js's RGB (colorTransform undefined: its own choice) or raw components (false). */
+function jpegJs(bytes: Uint8Array, file: string, colorTransform: false | undefined): RgbImage {
   let decoded;
   try {
     // tolerantDecoding off: a truncated scan is an error, not a picture with grey rows.
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, colorTransform: asLibjpeg ? false : undefined, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, colorTransform, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
   } catch (e) {
     throw invalid(`cannot decode JPEG${endsWith(bytes, JPEG_END) ? '' : ' (truncated: no end-of-image marker)'}: ${(e as Error).message}`, file);
   }
   checkSize(decoded.width, decoded.height, file);
-  if (asLibjpeg && decoded.width === layout.width && decoded.height === layout.height) return libjpegRgb(decoded.data, layout);
   return { width: decoded.width, height: decoded.height, data: decoded.data };
 }
 
