@@ -48,7 +48,8 @@ export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: str
     ...(fullM > 0 ? [[BLOCK_M, 0, fullM] as [number, number, number]] : []),
     ...(t.outChannels > fullM ? [[t.outChannels - fullM, fullM, t.outChannels] as [number, number, number]] : []),
   ];
-  const tails = tailTiles(t.pixels, fullP, BLOCK_P);
+  // wasm's vocabulary has a one-vector (4-pixel) chunk, so its tails may be that narrow; the x86 ones start at 8.
+  const tails = tailTiles(t.pixels, fullP, BLOCK_P, ctx.wasm ? 4 : 8);
   // Pixel tiles outside, channel blocks inside: a tile's input rows (K x 32 floats) stay in L1 while each block's
   // weights stream past them. Measured on x1.0 (gcc and clang, AVX-512) it beats the opposite order on the 56x56 to
   // 14x14 planes. Small planes (7x7: two pixel tiles, weights up to 1.9 MB against a 91 KB input) go the other way:
@@ -70,14 +71,15 @@ export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: str
 
 /**
  * Tiles for the pixels left after the full tiles, as [start, width] pairs. The rest is covered by one vector-
- * friendly tile (8, 16 or BLOCK_P wide) that ends at the last pixel and may overlap pixels already done: they are
- * recomputed in the same order to the same values (input and output never alias), which is far cheaper than a
- * narrow scalar remainder tile (on 7x7 = 32 + 17 pixels, 32 + 16 + 1 used to stream every weight block 3 times).
+ * friendly tile (`narrowest` where that is under 8, then 8, 16 or BLOCK_P wide) that ends at the last pixel and
+ * may overlap pixels already done: they are recomputed in the same order to the same values (input and output
+ * never alias), which is far cheaper than a narrow scalar remainder tile (on 7x7 = 32 + 17 pixels, 32 + 16 + 1
+ * used to stream every weight block 3 times).
  */
-export function tailTiles(pixels: number, fullP: number, BLOCK_P: number): [number, number][] {
+export function tailTiles(pixels: number, fullP: number, BLOCK_P: number, narrowest = 8): [number, number][] {
   const rest = pixels - fullP;
   if (rest === 0) return [];
-  const width = [8, 16, BLOCK_P].find((w) => w >= rest && w <= pixels && w <= BLOCK_P);
+  const width = [...(narrowest < 8 ? [narrowest] : []), 8, 16, BLOCK_P].find((w) => w >= rest && w <= pixels && w <= BLOCK_P);
   if (width !== undefined) return [[pixels - width, width]];
   // Planes narrower than a vector: plain remainder tiles.
   const tiles: [number, number][] = [];
