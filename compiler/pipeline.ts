@@ -14,6 +14,7 @@ import { foldBatchNormPass } from './passes/fold-batchnorm.ts';
 import { foldConstantsPass } from './passes/fold-constants.ts';
 import { fuseActivationsPass } from './passes/fuse-activations.ts';
 import { fuseResidualAddPass } from './passes/fuse-residual-add.ts';
+import { fuseScaleAddPass } from './passes/fuse-scale-add.ts';
 import type { Pass, PassContext } from './passes/pass.ts';
 import { recogniseChannelShufflePass } from './passes/recognise-channel-shuffle.ts';
 import { recogniseHardActivationsPass } from './passes/recognise-hard-activations.ts';
@@ -35,6 +36,7 @@ export const DEFAULT_PASSES: readonly Pass[] = [
   recogniseHardActivationsPass,
   fuseActivationsPass,
   fuseResidualAddPass,
+  fuseScaleAddPass,
   routeChannelsPass,
   canonicaliseDensePass,
   classifyConvsPass,

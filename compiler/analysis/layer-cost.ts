@@ -108,7 +108,7 @@ function otherFlops(graph: Graph, node: Node, outputElements: number): number {
   if (UNARY_OPS.has(op.kind)) return outputElements;
   switch (op.kind) {
     case 'binary':
-      return outputElements;
+      return op.residual ? 2 * outputElements : outputElements;
     case 'batchNorm':
       return 2 * outputElements;
     case 'maxPool':

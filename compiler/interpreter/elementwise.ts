@@ -41,7 +41,7 @@ function broadcastStrides(shape: readonly number[], outShape: readonly number[])
   return stridesOf(padded).map((s, i) => (padded[i] === 1 && outShape[i] !== 1 ? 0 : s));
 }
 
-export function binary(op: OpOf<'binary'>, a: Tensor, b: Tensor, outType: TensorType): Tensor {
+export function binary(op: OpOf<'binary'>, a: Tensor, b: Tensor, residual: Tensor | undefined, outType: TensorType): Tensor {
   const integer = outType.dtype === 'i64';
   const out = allocate(outType);
   const shape = outType.shape;
@@ -62,5 +62,7 @@ export function binary(op: OpOf<'binary'>, a: Tensor, b: Tensor, outType: Tensor
       index[axis] = 0;
     }
   }
+  // A fused residual is added after the product is rounded, as the unfused add would see it.
+  if (op.residual && residual) for (let o = 0; o < out.data.length; o++) out.data[o] += residual.data[o];
   return out;
 }

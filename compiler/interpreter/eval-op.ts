@@ -33,7 +33,7 @@ const ARITY: Record<OpKind, readonly [number, number]> = {
   gemm: [2, 3],
   matMul: [2, 2],
   dense: [2, 3],
-  binary: [2, 2],
+  binary: [2, 3],
   reshape: [1, 1],
   transpose: [1, 1],
   split: [1, 1],
@@ -84,7 +84,7 @@ export function evalOp(op: Op, inputs: readonly Tensor[]): Tensor[] {
     case 'dense':
       return [dense(x, inputs[1], inputs[2], types[0])];
     case 'binary':
-      return [binary(op, x, inputs[1], types[0])];
+      return [binary(op, x, inputs[1], inputs[2], types[0])];
     case 'reshape':
     case 'identity':
       return [{ type: types[0], data: x.data }];

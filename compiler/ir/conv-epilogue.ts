@@ -8,9 +8,11 @@ export interface EpilogueSupport {
   readonly activations: readonly Activation[];
   /** A residual add after the activation (pointwise convs). */
   readonly residual: boolean;
+  /** A residual add fused into an element-wise mul (an SE block's x * gate followed by the shortcut add). */
+  readonly scaleResidual?: boolean;
 }
 
-export const ALL_EPILOGUES: EpilogueSupport = { activations: ['relu', 'relu6', 'sigmoid', 'hardSigmoid', 'hardSwish'], residual: true };
+export const ALL_EPILOGUES: EpilogueSupport = { activations: ['relu', 'relu6', 'sigmoid', 'hardSigmoid', 'hardSwish'], residual: true, scaleResidual: true };
 /** What every target rendered before the paper's variants: a fused ReLU. */
 export const RELU_EPILOGUE: EpilogueSupport = { activations: ['relu'], residual: false };
 

@@ -133,9 +133,15 @@ export function inferOutputTypes(op: Op, inputs: readonly Value[]): TensorType[]
       if (b.length === 1) out.splice(out.length - 1, 1);
       return [f32(out)];
     }
-    case 'binary':
+    case 'binary': {
       if (x.dtype !== t[1].dtype) fail(`binary ${op.fn} mixes ${x.dtype} and ${t[1].dtype}`);
-      return [{ dtype: x.dtype, shape: broadcastShapes(x.shape, t[1].shape) }];
+      const shape = broadcastShapes(x.shape, t[1].shape);
+      if (op.residual && (t.length !== 3 || x.dtype !== 'f32' || t[2].dtype !== 'f32' || t[2].shape.join(',') !== shape.join(','))) {
+        fail(`binary ${op.fn} with a residual needs f32 inputs a, b, r with r of shape [${shape.join(',')}]`);
+      }
+      if (!op.residual && t.length !== 2) fail(`binary ${op.fn} takes 2 inputs without a residual, got ${t.length}`);
+      return [{ dtype: x.dtype, shape }];
+    }
     case 'reshape':
       if (numel(op.shape) !== numel(x.shape) || op.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`cannot reshape [${x.shape.join(',')}] to [${op.shape.join(',')}]`);
       return [{ dtype: x.dtype, shape: op.shape }];

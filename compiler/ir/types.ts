@@ -78,8 +78,9 @@ export type Op =
   // inputs a [N,K], w [M,K] constant (PyTorch Linear layout, gemm's alpha folded in), b? [M] constant (beta
   // folded in); y[n,m] = sum_k a[n,k] * w[m,k] + b[m]. See compiler/ir/dense-form.ts.
   | { readonly kind: 'dense' }
-  // numpy broadcasting; works on f32 and i64
-  | { readonly kind: 'binary'; readonly fn: BinaryFn }
+  // numpy broadcasting; works on f32 and i64. With `residual` (f32, made by fuse-scale-add from an SE block's
+  // x * gate followed by a residual add): inputs a, b, r with r of the output's shape, y = fn(a, b) + r.
+  | { readonly kind: 'binary'; readonly fn: BinaryFn; readonly residual?: true }
   // target shape fully resolved (no 0 / -1 left); Flatten, Squeeze and Unsqueeze import as reshape too
   | { readonly kind: 'reshape'; readonly shape: readonly number[] }
   | { readonly kind: 'transpose'; readonly perm: readonly number[] }

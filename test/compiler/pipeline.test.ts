@@ -40,6 +40,7 @@ describe('runPipeline', () => {
       'recognise-hard-activations',
       'fuse-activations',
       'fuse-residual-add',
+      'fuse-scale-add',
       'route-channels',
       'canonicalise-dense',
       'classify-convs',

@@ -21,7 +21,7 @@ describe('analysis: fused conv epilogues', () => {
   it('residual-only (repeats 1,2,1): 13 relu epilogues and the one stride-1 unit residual add; G4 element-wise share 0', () => {
     // relus: conv1, conv5, 3 per stride-2 unit (3 units), 2 per stride-1 unit (1 unit) = 1 + 1 + 9 + 2.
     const a = analyzeFixture('var_res_o12_bn');
-    expect(a.fused).to.deep.equal({ activations: { relu: 13 }, residualAdds: 1 });
+    expect(a.fused).to.deep.equal({ activations: { relu: 13 }, residualAdds: 1, scaleAdds: 0 });
     expect(formatTextReport(a)).to.contain('fused into conv epilogues: relu 13; residual adds 1');
     expect(a.after.findings.find((f) => f.id === 'G4')!.summary).to.contain('in 0 op(s)');
     expect(a.before.findings.find((f) => f.id === 'G4')!.summary).to.not.contain('in 0 op(s)');
@@ -30,6 +30,6 @@ describe('analysis: fused conv epilogues', () => {
   it('ShuffleNetV2+ written as relu6 formulas (repeats 1,2,1): h-swish and hard-sigmoid recognised and fused', () => {
     // 13 h-swish (the relu positions), per unit one SE: relu after fc1, hard-sigmoid gate after fc2 (4 units).
     const a = analyzeFixture('var_plus_formula_o12_folded');
-    expect(a.fused).to.deep.equal({ activations: { hardSwish: 13, relu: 4, hardSigmoid: 4 }, residualAdds: 0 });
+    expect(a.fused).to.deep.equal({ activations: { hardSwish: 13, relu: 4, hardSigmoid: 4 }, residualAdds: 0, scaleAdds: 0 });
   });
 });
