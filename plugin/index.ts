@@ -7,13 +7,13 @@
 // Compiled output is cached on disk by content hash; in watch and dev mode a changed model recompiles.
 
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createUnplugin, type UnpluginInstance } from 'unplugin';
 import { CompileError } from '../api/index.ts';
 import { assetReference, ESBUILD_ASSET_PREFIX } from './asset-urls.ts';
 import { compileCached } from './compile-cache.ts';
 import { moduleCode, RUNTIME_RELATIVE } from './module-code.ts';
-import { runtimeModule, RUNTIME_ID_PREFIX } from './runtime-modules.ts';
+import { runtimeModule, RUNTIME_ID_PREFIX, RUNTIME_IMPORT_PREFIX } from './runtime-modules.ts';
 import { isModelId, PluginError, readModelRequest, splitQuery } from './model-request.ts';
 
 export interface Snv2cPluginOptions {
@@ -28,6 +28,18 @@ export interface Snv2cPluginOptions {
 export { PLUGIN_TARGETS } from './model-request.ts';
 
 const PLUGIN_NAME = 'snv2c';
+
+/**
+ * Resolved ids of model imports: `\0snv2c-model:/abs/net.onnx.js?target=wasm`. A virtual id, so no other plugin
+ * (JSON, assets) touches it; the `.js` makes dev servers treat it as JavaScript (Vite skips import analysis for
+ * ids ending in `.json`).
+ */
+const MODEL_ID_PREFIX = '\0snv2c-model:';
+const toModelId = (file: string, query: string | undefined): string => `${MODEL_ID_PREFIX}${file}.js${query === undefined ? '' : `?${query}`}`;
+function fromModelId(id: string): string {
+  const [path, query] = splitQuery(id.slice(MODEL_ID_PREFIX.length));
+  return `${path.replace(/\.js$/, '')}${query === undefined ? '' : `?${query}`}`;
+}
 
 /** A bundler error message for anything a compilation throws: file, node and reason on one line. */
 function errorMessage(e: unknown, label: string): string {
@@ -49,38 +61,39 @@ export const snv2c: UnpluginInstance<Snv2cPluginOptions | undefined, false> = cr
     enforce: 'pre',
 
     resolveId(id, importer) {
-      if (id.startsWith(RUNTIME_ID_PREFIX)) return id;
+      // Dev servers resolve the ids they serve once more (Vite: /@id/__x00__...): already ours, kept as they are.
+      if (id.startsWith(MODEL_ID_PREFIX) || id.startsWith(RUNTIME_ID_PREFIX)) return id;
+      if (id.startsWith(RUNTIME_IMPORT_PREFIX)) return `\0${id}`;
       if (importer?.startsWith(RUNTIME_ID_PREFIX)) {
         const file = RUNTIME_RELATIVE.exec(id)?.[1];
         return file ? RUNTIME_ID_PREFIX + file : null;
       }
-      if (id.startsWith(ESBUILD_ASSET_PREFIX)) return null; // the esbuild adapter's own onResolve takes it
+      if (id.startsWith(ESBUILD_ASSET_PREFIX) || !isModelId(id)) return null; // assets: the esbuild adapter's own onResolve
       const [path, query] = splitQuery(id);
-      if (!isModelId(id)) return null;
-      const base = importer ? join(splitQuery(importer)[0], '..') : root;
-      const absolute = resolve(base, path);
-      return query === undefined ? absolute : `${absolute}?${query}`;
+      const importerFile = importer === undefined ? undefined : importer.startsWith(MODEL_ID_PREFIX) ? splitQuery(fromModelId(importer))[0] : splitQuery(importer)[0];
+      const absolute = resolve(importerFile ? dirname(importerFile) : root, path);
+      return toModelId(absolute, query);
     },
 
-    loadInclude: (id) => id.startsWith(RUNTIME_ID_PREFIX) || isModelId(id),
+    loadInclude: (id) => id.startsWith(RUNTIME_ID_PREFIX) || id.startsWith(MODEL_ID_PREFIX),
 
     async load(id) {
       if (id.startsWith(RUNTIME_ID_PREFIX)) return runtimeModule(id.slice(RUNTIME_ID_PREFIX.length));
-      if (!isModelId(id)) return null;
-      const label = splitQuery(id)[0];
+      if (!id.startsWith(MODEL_ID_PREFIX)) return null;
+      const modelId = fromModelId(id);
       try {
-        const request = readModelRequest(id, root);
+        const request = readModelRequest(modelId, root);
         for (const file of request.watchFiles) this.addWatchFile(file);
         const started = performance.now();
         const cached = await compileCached(request, cacheDir);
         log(`snv2c: ${request.label} (${request.target}) ${cached.compiled ? `compiled in ${(performance.now() - started).toFixed(0)} ms` : 'from cache'}`);
         const code = readFileSync(join(cached.dir, cached.module), 'utf8');
         return moduleCode(code, cached.dir, {
-          runtimeId: (file) => RUNTIME_ID_PREFIX + file,
+          runtimeId: (file) => RUNTIME_IMPORT_PREFIX + file,
           asset: (path, index) => assetReference(meta.framework, this as never, path, index),
         });
       } catch (e) {
-        throw new Error(errorMessage(e, label));
+        throw new Error(errorMessage(e, relative(root, splitQuery(modelId)[0])));
       }
     },
 

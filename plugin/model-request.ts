@@ -13,6 +13,8 @@ export const PLUGIN_TARGETS = ['wasm', 'wgsl'] as const;
 export type PluginTarget = (typeof PLUGIN_TARGETS)[number];
 
 const QUERY_KEYS = ['target', 'name'];
+/** Query parameters bundlers add themselves (Vite: `import`, and `t`/`v` timestamps and versions in dev). */
+const BUNDLER_QUERY_KEYS = ['import', 't', 'v'];
 const SPEC_FILE_KEYS = ['model', 'weights', 'target', 'name', 'inputShape', 'seed'];
 
 /** A user mistake in an import or a spec file: reported by the bundler as an error on that file. */
@@ -80,7 +82,7 @@ export function readModelRequest(id: string, root: string): ModelRequest {
   const label = relative(root, file) || file;
   const params = new URLSearchParams(query ?? '');
   for (const key of params.keys()) {
-    if (!QUERY_KEYS.includes(key)) throw new PluginError(label, `unknown query parameter ${JSON.stringify(key.slice(0, 40))} (valid: ${QUERY_KEYS.join(', ')})`);
+    if (!QUERY_KEYS.includes(key) && !BUNDLER_QUERY_KEYS.includes(key)) throw new PluginError(label, `unknown query parameter ${JSON.stringify(key.slice(0, 40))} (valid: ${QUERY_KEYS.join(', ')})`);
   }
   const queryTarget = params.get('target') ?? undefined;
   const queryName = params.get('name') ?? undefined;

@@ -4,8 +4,10 @@
 
 import { runtimeArtifacts } from '../targets/ts-module/runtime-files.ts';
 
-/** Rollup's convention for ids that are not files: a leading NUL keeps other plugins away from them. */
-export const RUNTIME_ID_PREFIX = '\0snv2c-runtime:';
+/** How the compiled module imports a runtime file (`virtual:snv2c-runtime/wasm-model.js`). */
+export const RUNTIME_IMPORT_PREFIX = 'virtual:snv2c-runtime/';
+/** What it resolves to: Rollup's convention for ids that are not files, a leading NUL that keeps other plugins away. */
+export const RUNTIME_ID_PREFIX = `\0${RUNTIME_IMPORT_PREFIX}`;
 
 const cache = new Map<string, string>();
 

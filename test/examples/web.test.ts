@@ -28,16 +28,17 @@ interface PageResult {
 const images = JSON.parse(readFileSync(join(REPO, 'fixtures', 'images', 'manifest.json'), 'utf8')) as { images: ImageEntry[] };
 const photo = images.images.find((i) => i.file === 'images/photo_rgb.png')!;
 
+/** examples/web/vite.config.ts, with the repository's sources in place of the installed package. */
+const viteConfig = () => ({
+  root: join(REPO, 'examples', 'web'), configFile: false as const, logLevel: 'silent' as const,
+  resolve: { alias: { 'snv2c/runtime': join(REPO, 'runtime', 'index.ts') } },
+  // A cache that outlives the test run: the model is compiled once per change of snv2c, not on every run.
+  plugins: [snv2c.vite({ root: REPO, cacheDir: join(REPO, 'tmp', 'plugin-cache') })],
+});
+
 async function buildExample(outDir: string): Promise<void> {
   const { build } = await import('vite'); // the ES module (see test/plugin/support.ts)
-  await build({
-    root: join(REPO, 'examples', 'web'), configFile: false, logLevel: 'silent',
-    // examples/web/vite.config.ts with the repository's sources in place of the installed package.
-    resolve: { alias: { 'snv2c/runtime': join(REPO, 'runtime', 'index.ts') } },
-    build: { outDir, emptyOutDir: true },
-    // A cache that outlives the test run: the model is compiled once per change of snv2c, not on every run.
-    plugins: [snv2c.vite({ root: REPO, cacheDir: join(REPO, 'tmp', 'plugin-cache') })],
-  });
+  await build({ ...viteConfig(), build: { outDir, emptyOutDir: true } });
 }
 
 async function resultOf(page: Page): Promise<PageResult> {
@@ -100,6 +101,21 @@ describe('examples/web: classify a picture in headless Chromium', function () {
       expect(await page.textContent('#backend')).to.equal('Running on WebAssembly.');
     } finally {
       await page.close();
+    }
+  });
+
+  it('runs from the Vite dev server too (`npx vite examples/web`)', async () => {
+    const { createServer } = await import('vite');
+    const server = await createServer({ ...viteConfig(), server: { host: '127.0.0.1', port: 0 } });
+    const page = await context!.newPage();
+    try {
+      await server.listen();
+      await page.goto(`${server.resolvedUrls!.local[0]}?backend=wasm`);
+      await page.setInputFiles('#file', { name: 'photo.png', mimeType: 'image/png', buffer: picture });
+      check(await resultOf(page), 'wasm');
+    } finally {
+      await page.close();
+      await server.close();
     }
   });
 });

@@ -3,12 +3,13 @@
 // SwiftShader); every output within 1e-4 of PyTorch's. The artifacts must be separate, hashed files of the build.
 
 import { expect } from 'chai';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { readNpy } from '../../runtime/npy.ts';
 import { callInPage, launchChromium, serveFolder } from '../browser/chromium-page.ts';
-import { maxAbsDiff, REPO } from '../targets/c/support.ts';
+import snv2c from '../../plugin/index.ts';
+import { manifest, maxAbsDiff, REPO } from '../targets/c/support.ts';
 import { buildWithEsbuild, buildWithVite, fixture, pageProject } from './support.ts';
 
 const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
@@ -47,4 +48,35 @@ describe('plugin: esbuild and Vite builds run in headless Chromium', function ()
       }
     });
   }
+
+  it('Vite dev server: the page runs the model, and a changed model file recompiles and reaches the page', async () => {
+    const dev = pageProject('dev');
+    const log: string[] = [];
+    const { createServer } = await import('vite'); // the ES module (see support.ts)
+    const server = await createServer({
+      root: join(dev, 'src'), configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0 },
+      plugins: [snv2c.vite({ root: dev, cacheDir: join(dev, 'cache'), log: (line) => log.push(line) })],
+    });
+    try {
+      await server.listen();
+      const url = server.resolvedUrls!.local[0];
+      const run = (x: Float32Array) => callInPage<{ output: number[] }>(context!, url, 'snv2cRun', [Array.from(x), 'wgsl']);
+      expect(maxAbsDiff((await run(input)).output, golden), 'dev: max |browser - PyTorch|').to.be.at.most(1e-4);
+      // Another model (12 classes) in the same file: the watcher invalidates the module, the next load recompiles.
+      const other = manifest.fixtures.find((f) => f.name === 'seed_tiny_o17_folded')!;
+      copyFileSync(join(REPO, 'fixtures', other.files.model), join(dev, 'src', 'tiny.onnx'));
+      const otherInput = readNpy(readFileSync(join(REPO, 'fixtures', other.files.input))).data;
+      const otherGolden = readNpy(readFileSync(join(REPO, 'fixtures', other.files.output))).data;
+      let output: number[] = [];
+      for (let attempt = 0; attempt < 20 && output.length !== otherGolden.length; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        output = (await run(otherInput)).output;
+      }
+      expect(maxAbsDiff(output, otherGolden), 'dev after the change: max |browser - PyTorch|').to.be.at.most(1e-4);
+      expect(log.filter((l) => l.startsWith('snv2c: src/tiny.onnx (wgsl) compiled in'))).to.have.length(2);
+    } finally {
+      await server.close();
+      rmSync(dev, { recursive: true, force: true });
+    }
+  });
 });
