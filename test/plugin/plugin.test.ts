@@ -124,7 +124,7 @@ describe('plugin: spec files, cache, watch mode, errors, typings', function () {
       copyFileSync(join(REPO, 'fixtures', 'bad', 'unsupported_ops.onnx'), join(project, 'src', 'odd.onnx'));
       writeFileSync(join(project, 'src', 'odd.js'), "export * from './odd.onnx?target=wasm';\n");
       const message = await esbuildError(project, 'odd.js');
-      const expected = /^snv2c: src\/odd\.onnx: unsupported ONNX ops \(Celu, LRN\) in 2 node\(s\): '[^']+' \(Celu\), '[^']+' \(LRN\) \(unsupported\)$/;
+      const expected = /^snv2c: src\/odd\.onnx: unsupported ONNX ops \(Celu, LRN\) in 2 node\(s\): "[^"]+" \(Celu\), "[^"]+" \(LRN\) \(unsupported\)$/;
       expect(message).to.match(expected);
       writeFileSync(join(project, 'src', 'page.js'), "import { createModel } from './odd.onnx?target=wgsl';\nwindow.m = createModel;\n");
       let viteMessage = '';
