@@ -36,6 +36,8 @@ export interface CompileOptions extends AnalyzeOptions {
   readonly target: string;
   /** Model name, a C identifier that prefixes every symbol and file (default "model"). */
   readonly name?: string;
+  /** Target-specific emit options, e.g. `{ pthreads: true }` for c/neon (also write `<name>_pthreads.c`). */
+  readonly emit?: Readonly<Record<string, unknown>>;
   /** Also emit N golden input/output pairs and a self-test (true = 3). */
   readonly golden?: number | boolean;
 }
@@ -88,7 +90,7 @@ export async function compileGraph(imported: Graph, opts: CompileOptions): Promi
     const target = await loadTarget(opts.target);
     const goldenCases = goldenCount(opts.golden);
     const analysed = await analyzeGraph(imported, opts);
-    const artifacts = target.emit(analysed.graph, analysed.plan, { name });
+    const artifacts = target.emit(analysed.graph, analysed.plan, { name, emit: opts.emit });
     if (goldenCases > 0) artifacts.push(...goldenArtifacts({ imported, target: target.name, name, count: goldenCases }));
     return { ...analysed, target: target.name, name, artifacts };
   });

@@ -16,6 +16,8 @@ export interface RunRequest {
   readonly inputs: readonly Float32Array[];
   /** The model argument as given (for messages). */
   readonly model: string;
+  /** Threads per inference for targets that run natively (c): more than 1 uses the model's thread pool. */
+  readonly threads?: number;
   /** Pass flags for targets that compile. */
   readonly passes?: PassOptions;
   readonly log?: (line: string) => void;
@@ -31,9 +33,9 @@ const referenceRunner: Runner = { run: async ({ graph, inputs }) => runGraph(gra
 
 function compiledRunner(target: string): Runner {
   return {
-    run: async ({ graph, inputs, passes, log, warn }) => {
+    run: async ({ graph, inputs, passes, log, warn, threads }) => {
       const result = await compileGraph(graph, { target, passes, log, warn });
-      const model = await loadCompiled(result);
+      const model = await loadCompiled(result, threads !== undefined && threads > 1 ? { threads } : {});
       try {
         return [await model.run(inputs[0])];
       } finally {

@@ -14,6 +14,8 @@ export interface Artifact {
 export interface EmitOptions {
   /** C identifier-safe model name (validated by the library API): prefixes every emitted symbol and file. */
   readonly name: string;
+  /** Target-specific emit options (e.g. `pthreads` for c/neon); a target ignores keys it does not know. */
+  readonly emit?: Readonly<Record<string, unknown>>;
 }
 
 export interface Target {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { harnessSource } from './native-harness.ts';
+import { pthreadPoolSource } from './native-pool.ts';
 
 export type NativeTarget = 'c' | 'neon';
 
@@ -26,6 +27,8 @@ export interface NativeBuildOptions {
   readonly harness?: string;
   /** Cache folder (default: $SNV2C_CACHE_DIR, $XDG_CACHE_HOME/snv2c or ~/.cache/snv2c). */
   readonly cacheDir?: string;
+  /** Threads per inference (default 1): more runs `<name>_run_parallel` on the POSIX pool of `<name>_pthreads.c`. */
+  readonly threads?: number;
 }
 
 export interface NativeExecutable {
@@ -48,14 +51,20 @@ export function buildNativeHarness(opts: NativeBuildOptions): NativeExecutable {
   const cc = opts.cc ?? (cross ? 'aarch64-linux-gnu-gcc' : process.env.CC || 'cc');
   // The harness runs on the machine that builds it, so it may use every instruction this CPU has: the emitted
   // C picks its AVX2/AVX-512 tiles from the compiler's own macros and falls back to portable C without them.
-  const flags = ['-std=c99', ...(opts.cflags ?? (cross ? ['-O3'] : ['-O3', '-march=native'])), ...(opts.extraFlags ?? [])];
+  const threads = opts.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a positive integer (got ${threads})`);
   // `<name>_selftest.c` (compile --golden) has a main() of its own: the harness brings its own.
   const selftest = `${opts.name}_selftest.c`;
   const sources = readdirSync(opts.dir).filter((f) => (f.endsWith('.c') || f.endsWith('.h')) && f !== selftest).sort();
+  // The pool comes from the folder when it was compiled with --pthreads, else from this runtime.
+  const poolFile = `${opts.name}_pthreads.c`;
+  const extra: [string, string][] = [['snv2c_harness_main.c', opts.harness ?? harnessSource(opts.name, threads)]];
+  if (threads > 1 && !sources.includes(poolFile)) extra.push([poolFile, pthreadPoolSource(opts.name)]);
+  const pooled = threads > 1 || sources.includes(poolFile);
+  const flags = ['-std=c99', ...(opts.cflags ?? (cross ? ['-O3'] : ['-O3', '-march=native'])), ...(opts.extraFlags ?? []), ...(pooled ? ['-pthread'] : [])];
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ cc, flags, target, cross, name: opts.name }));
-  const harness = opts.harness ?? harnessSource(opts.name);
-  hash.update(harness);
+  hash.update(JSON.stringify({ cc, flags, target, cross, name: opts.name, threads }));
+  for (const [f, text] of extra) hash.update(`\0${f}\0`).update(text);
   for (const f of sources) hash.update(`\0${f}\0`).update(readFileSync(join(opts.dir, f)));
   const key = hash.digest('hex').slice(0, 32);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
@@ -70,8 +79,8 @@ export function buildNativeHarness(opts: NativeBuildOptions): NativeExecutable {
   mkdirSync(work, { recursive: true });
   try {
     for (const f of sources) writeFileSync(join(work, f), readFileSync(join(opts.dir, f)));
-    writeFileSync(join(work, 'snv2c_harness_main.c'), harness);
-    const cFiles = [...sources.filter((f) => f.endsWith('.c')), 'snv2c_harness_main.c'];
+    for (const [f, text] of extra) writeFileSync(join(work, f), text);
+    const cFiles = [...sources.filter((f) => f.endsWith('.c')), ...extra.map(([f]) => f)];
     const result = spawnSync(cc, [...flags, '-o', 'harness', ...cFiles], { cwd: work, encoding: 'utf8' });
     if (result.error) {
       const hint = cross ? 'apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user' : 'apt-get install gcc (or set CC)';

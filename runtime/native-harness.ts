@@ -2,26 +2,32 @@
 // Protocol: read <NAME>_INPUT_SIZE little-endian floats from stdin, write <NAME>_OUTPUT_SIZE floats to stdout,
 // flush, repeat until stdin closes. (stdio lives here, in the harness, never in the emitted model.)
 
-/** The harness source for a model whose files are `<name>.h/.c`; `name` must be the validated C identifier. */
-export function harnessSource(name: string): string {
+import { pthreadPoolPrototypes } from './native-pool.ts';
+
+/**
+ * The harness source for a model whose files are `<name>.h/.c`; `name` must be the validated C identifier. With
+ * `threads` > 1 it runs `<name>_run_parallel` on a `<name>_pool_create(threads)` pool (`<name>_pthreads.c`).
+ */
+export function harnessSource(name: string, threads = 1): string {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a C identifier: ${JSON.stringify(name)}`);
   const macro = name.toUpperCase();
-  return `/* snv2c native harness for ${name}: stdin floats in, stdout floats out. */
-#include <stdio.h>
+  const pooled = threads > 1;
+  return `/* snv2c native harness for ${name}: stdin floats in, stdout floats out${pooled ? `, ${threads} threads` : ''}. */
+${pooled ? '#include <stdlib.h>\n' : ''}#include <stdio.h>
 #include "${name}.h"
-
+${pooled ? `\n${pthreadPoolPrototypes(name).join('\n')}\n` : ''}
 static float input_buf[${macro}_INPUT_SIZE];
 static float output_buf[${macro}_OUTPUT_SIZE];
 
 int main(void) {
-  for (;;) {
+${pooled ? `  void *pool = ${name}_pool_create(${threads});\n  void *arena = malloc(${macro}_ARENA_BYTES);\n  if (!pool || !arena) {\n    fprintf(stderr, "snv2c harness: cannot start ${threads} threads\\n");\n    return 5;\n  }\n` : ''}  for (;;) {
     size_t got = fread(input_buf, sizeof(float), ${macro}_INPUT_SIZE, stdin);
     if (got == 0 && feof(stdin)) return 0;
     if (got != ${macro}_INPUT_SIZE) {
       fprintf(stderr, "snv2c harness: short input (%lu of %lu floats)\\n", (unsigned long)got, (unsigned long)${macro}_INPUT_SIZE);
       return 2;
     }
-    if (${name}_run(input_buf, output_buf) != 0) {
+    if (${pooled ? `${name}_run_parallel(input_buf, output_buf, arena, ${name}_pool_parallel_for, pool)` : `${name}_run(input_buf, output_buf)`} != 0) {
       fprintf(stderr, "snv2c harness: ${name}_run failed\\n");
       return 3;
     }

@@ -12,6 +12,7 @@ interface CompileArgs extends ModelArgs, PassArgs {
   output: string;
   name: string;
   golden?: number | boolean;
+  pthreads: boolean;
 }
 
 const byteLength = (contents: string | Uint8Array) => (typeof contents === 'string' ? Buffer.byteLength(contents) : contents.byteLength);
@@ -29,10 +30,18 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
         describe: 'also write golden/ (N seeded inputs, reference outputs, tolerance) and a self-test: <name>_selftest.c for c/neon, <name>.test.js for wasm/wgsl (--golden alone: 3)',
         // yargs calls coerce with undefined for a bare --golden (and not at all without the option).
         coerce: (n: number | undefined) => n ?? true,
-      }) as never,
+      })
+      .option('pthreads', { type: 'boolean', default: false, describe: 'c/neon: also write <name>_pthreads.c, a POSIX thread pool for <name>_run_parallel' }) as never,
   handler: async (args) => {
     const start = performance.now();
-    const result = await compile(args.model, { ...loadOptions(args), target: args.target, name: args.name, golden: args.golden, passes: passOptions(args) });
+    const result = await compile(args.model, {
+      ...loadOptions(args),
+      target: args.target,
+      name: args.name,
+      golden: args.golden,
+      passes: passOptions(args),
+      ...(args.pthreads ? { emit: { pthreads: true } } : {}),
+    });
     await writeArtifacts(args.output, result.artifacts);
     const bytes = result.artifacts.reduce((s, a) => s + byteLength(a.contents), 0);
     const seconds = ((performance.now() - start) / 1000).toFixed(2);

@@ -23,6 +23,7 @@ interface RunArgs extends ModelArgs, PassArgs {
   top: number;
   labels?: string;
   json: boolean;
+  threads: number;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -35,14 +36,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('output', { type: 'string', describe: 'output tensor file (.npy or .f32); without it the top classes are printed' })
       .option('top', { type: 'number', default: 5, describe: 'how many classes to print per batch row without --output' })
       .option('labels', { type: 'string', describe: 'class names, one per line in class order (default: ImageNet names for 1000-class models)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the top classes as JSON' }) as never,
+      .option('json', { type: 'boolean', default: false, describe: 'print the top classes as JSON' })
+      .option('threads', { type: 'number', default: 1, describe: 'threads per inference for --target c (a POSIX pool; results identical for any count)' }) as never,
   handler: async (args) => {
     // Cheap checks first, so a typo fails before the model is compiled.
     if (args.output !== undefined) tensorFormat(args.output);
     const runner = await loadRunner(args.target);
     const requested = args['input-shape'] !== undefined ? parseShape(args['input-shape']) : undefined;
     const { graph, input } = isImageFile(args.input) ? await loadForImage(args, requested) : await loadForTensor(args, requested);
-    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model, passes: passOptions(args), warn: warnLine });
+    const outputs = await runner.run({ graph, inputs: [input.data], model: args.model, passes: passOptions(args), warn: warnLine, threads: args.threads });
     const shape = graph.values.get(graph.outputs[0])!.type.shape;
     const result: HostTensor = { shape, data: outputs[0] };
     if (args.output !== undefined) return writeTensorFile(args.output, result);

@@ -6,12 +6,15 @@ import { CompileError } from '../../compiler/ir/errors.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { numel } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
+import { alignPlane } from '../../compiler/plan/types.ts';
 import type { Artifact } from '../../compiler/target.ts';
+import { pthreadPoolPrototypes, pthreadPoolSource } from '../../runtime/native-pool.ts';
 import type { KernelContext } from './kernels/context.ts';
 import { originComment } from './kernels/context.ts';
 import { DEFAULT_TILE } from './kernels/conv1x1.ts';
 import { kernelsFor } from './kernels/select.ts';
-import { macroPrefix, validateModelName } from './names.ts';
+import { parallelTypes, profileDeclarations, profileDefinitions, splitHelper } from './entry-points.ts';
+import { kernelStem, macroPrefix, nodeName, validateModelName } from './names.ts';
 import { bufferPointer, OffsetTables } from './operands.ts';
 import { wasmSimdPrelude } from './wasm/prelude.ts';
 import { emitWeightsSource, WeightPool, weightsUnionDecl } from './weights.ts';
@@ -26,6 +29,8 @@ export interface CEmitOptions {
   readonly tile?: { readonly rows: number; readonly pixels: number };
   /** Emit `<name>_weights.c` (default true). The wasm target ships CModel.weightBytes as a file instead. */
   readonly weightsSource?: boolean;
+  /** Also write `<name>_pthreads.c`, a POSIX thread pool for `<name>_run_parallel` (declared in the header). */
+  readonly pthreads?: boolean;
 }
 
 export interface CModel {
@@ -37,7 +42,7 @@ export interface CModel {
   readonly weightBytes: Uint8Array;
 }
 
-function header(name: string, graph: Graph, plan: MemoryPlan): string {
+function header(name: string, graph: Graph, arenaBytes: number, layers: number, pthreads: boolean): string {
   const macro = macroPrefix(name);
   const inShape = graph.values.get(graph.inputs[0])!.type.shape;
   const outShape = graph.values.get(graph.outputs[0])!.type.shape;
@@ -57,7 +62,7 @@ function header(name: string, graph: Graph, plan: MemoryPlan): string {
     `/* Sizes in floats, arena in bytes (pass at least this much, 16-byte aligned, to ${name}_run_with_arena). */`,
     `#define ${macro}_INPUT_SIZE ${numel(inShape)}`,
     `#define ${macro}_OUTPUT_SIZE ${numel(outShape)}`,
-    `#define ${macro}_ARENA_BYTES ${Math.max(plan.arenaFloats, 4) * 4}`,
+    `#define ${macro}_ARENA_BYTES ${arenaBytes}`,
     ...dims('INPUT', inShape),
     ...dims('OUTPUT', outShape),
     '',
@@ -65,6 +70,14 @@ function header(name: string, graph: Graph, plan: MemoryPlan): string {
     `int ${name}_run(const float *input, float *output);`,
     `/* Reentrant: the caller provides ${macro}_ARENA_BYTES of scratch memory. */`,
     `int ${name}_run_with_arena(const float *input, float *output, void *arena);`,
+    '',
+    ...parallelTypes(),
+    `/* As ${name}_run_with_arena, with each split layer handed to parallel_for (NULL: serial). Bit-identical`,
+    `   results for any thread count. ${name}_pthreads.c (compile --pthreads) provides a POSIX pool. */`,
+    `int ${name}_run_parallel(const float *input, float *output, void *arena, snv2c_parallel_for parallel_for, void *pool);`,
+    ...(pthreads ? [`/* In ${name}_pthreads.c (link with -pthread): a persistent pool of threads - 1 workers plus the caller. */`, ...pthreadPoolPrototypes(name)] : []),
+    '',
+    ...profileDeclarations(name, layers),
     '',
     '#ifdef __cplusplus',
     '}',
@@ -84,6 +97,7 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
   const tables = new OffsetTables(name);
   const helpers = new Map<string, string>();
   let zeroFloats = 0;
+  let scratchFloats = 0;
   const ctx: KernelContext = {
     graph,
     plan,
@@ -100,26 +114,47 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
       zeroFloats = Math.max(zeroFloats, floats);
       return `${name}_zero_row`;
     },
+    scratch: (floats) => {
+      scratchFloats = Math.max(scratchFloats, alignPlane(floats));
+    },
   };
 
   const definitions: string[] = [];
   const calls: string[] = [];
+  const layerNames: string[] = [];
+  const kernelNames = new Set<string>();
   for (const node of graph.nodes) {
     if (plan.viewNodes.has(node.id)) {
       calls.push(`  ${originComment(node, `${node.op.kind}: a view - no code`)}`);
       continue;
     }
-    const fnFor = (i: number) => `${name}_k${node.id}${node.outputs.length > 1 ? `_${i}` : ''}`;
+    // Kernels are named after their graph node (escaped); a repeated name gets the node id.
+    const stem = `${name}_${kernelStem(node.origin) ?? `k${node.id}`}`;
+    const base = kernelNames.has(stem) ? `${stem}_${node.id}` : stem;
+    kernelNames.add(base);
+    const fnFor = (i: number) => `${base}${node.outputs.length > 1 ? `_${i}` : ''}`;
     const kernels = kernelsFor(ctx, node, fnFor);
     kernels.forEach((k, i) => {
       definitions.push(k.definition);
-      const src = plan.placements.get(node.inputs[0])!;
-      const dst = plan.placements.get(node.outputs[i])!;
-      calls.push(`  ${fnFor(i)}(${bufferPointer(src.buffer)}, ${bufferPointer(dst.buffer)});`);
+      const x = bufferPointer(plan.placements.get(node.inputs[0])!.buffer);
+      const y = bufferPointer(plan.placements.get(node.outputs[i])!.buffer);
+      const index = layerNames.length;
+      layerNames.push(nodeName(node.origin));
+      calls.push(
+        `  SNV2C_PROFILE_BEGIN(${index});`,
+        k.tasks === undefined
+          ? `  ${fnFor(i)}(${x}, ${y});`
+          : k.tasks === 1
+            ? `  ${fnFor(i)}(${x}, ${y}, scratch, -1);`
+            : `  ${name}_split(parallel_for, pool, ${fnFor(i)}, ${x}, ${y}, scratch, ${k.tasks});`,
+        `  SNV2C_PROFILE_END(${index});`,
+      );
     });
   }
 
-  const arenaFloats = Math.max(plan.arenaFloats, 4);
+  // The scratch of task kernels (stem tap rows, classifier sums) follows the planned activations in the arena.
+  const scratchAt = plan.arenaFloats;
+  const arenaFloats = Math.max(scratchAt + scratchFloats, 4);
   const source = [
     `/* Model ${name}: kernels specialised by snv2c for fixed shapes. No malloc, no I/O, no libm. */`,
     `#include "${name}.h"`,
@@ -134,16 +169,28 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     weightsUnionDecl(name, weights.floats),
     `extern const union ${name}_weights_u ${name}_weights;`,
     ...(zeroFloats ? [`static const float ${name}_zero_row[${zeroFloats}] = { 0.0f };`] : []),
+    ...(tables.declarations().length ? [`/* Channel routing: ${name}_offsets_N[c] is the plane offset of channel c; ${name}_runs_N rows are`, '   {from, to, base, step}: channels k in [from, to) have their plane at base + k * step. */'] : []),
     ...tables.declarations(),
     '',
     ...[...helpers.values()].flatMap((h) => [h, '']),
+    ...(calls.some((c) => c.includes(`${name}_split(`)) ? [splitHelper(name), ''] : []),
     ...definitions.flatMap((d) => [d, '']),
-    `int ${name}_run_with_arena(const float *input, float *output, void *arena) {`,
+    ...profileDefinitions(name, layerNames),
+    '',
+    `int ${name}_run_parallel(const float *input, float *output, void *arena, snv2c_parallel_for parallel_for, void *pool) {`,
     `  float *arena_f = (float *)arena;`,
+    `  float *scratch = arena_f + ${scratchAt};`,
     `  if (!input || !output || !arena) return -1;`,
     ...calls,
     `  (void)arena_f;`,
+    `  (void)scratch;`,
+    `  (void)parallel_for;`,
+    `  (void)pool;`,
     `  return 0;`,
+    `}`,
+    '',
+    `int ${name}_run_with_arena(const float *input, float *output, void *arena) {`,
+    `  return ${name}_run_parallel(input, output, arena, 0, 0);`,
     `}`,
     '',
     `static float ${name}_arena[${arenaFloats}];`,
@@ -153,12 +200,13 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     `}`,
     '',
   ].join('\n');
-  const head = header(name, graph, plan);
+  const head = header(name, graph, arenaFloats * 4, layerNames.length, options.pthreads === true);
   return {
     artifacts: [
       { path: `${name}.h`, contents: head },
       { path: `${name}.c`, contents: source },
       ...(options.weightsSource === false ? [] : [{ path: `${name}_weights.c`, contents: emitWeightsSource(name, weights) }]),
+      ...(options.pthreads ? [{ path: `${name}_pthreads.c`, contents: pthreadPoolSource(name) }] : []),
     ],
     codeBytes: Buffer.byteLength(head) + Buffer.byteLength(source),
     arenaBytes: arenaFloats * 4,

@@ -28,3 +28,42 @@ export function commentText(text: string): string {
   const clean = text.replace(/[^A-Za-z0-9_./: -]/g, '?').replace(/\/\/+/g, '/');
   return clean.length > 120 ? clean.slice(0, 117) + '...' : clean;
 }
+
+/** The graph node name inside an origin (`'name' (OpType)`), or the whole origin when it has another form. */
+export function nodeName(origin: string): string {
+  const m = /^'(.*)' \([^()]*\)$/s.exec(origin);
+  return m ? m[1] : origin;
+}
+
+/** Name stems the emitted code uses itself: a kernel named like them gets a `node_` prefix instead. */
+const RESERVED_STEMS = /^(run|weights|arena|pw|dw3x3|zero|offsets|runs|layer|split|job|io|pool|profile|k\d)/;
+
+/**
+ * A C identifier part naming a kernel after its graph node: `/stage2/stage2.0/branch2/branch2.5/Conv` becomes
+ * `stage2_0_branch2_5` (path segments that merely prefix the next one, and a last segment naming the op type,
+ * are dropped). Only names made of [A-Za-z0-9_./:-] are used (anything else: undefined, the caller numbers the
+ * kernel); bounded length; never empty, never starting with a digit.
+ */
+export function kernelStem(origin: string): string | undefined {
+  const opType = /\(([^()]*)\)$/.exec(origin)?.[1] ?? '';
+  if (!/^[A-Za-z0-9_./:-]+$/.test(nodeName(origin))) return undefined;
+  const segments = nodeName(origin).split('/').filter(Boolean);
+  if (segments.length > 1 && segments[segments.length - 1].toLowerCase() === opType.toLowerCase()) segments.pop();
+  const kept = segments.filter((s, i) => i + 1 >= segments.length || !segments[i + 1].startsWith(s));
+  let stem = kept.join('_').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(-40).replace(/^_+/, '');
+  if (!stem || /^\d/.test(stem) || RESERVED_STEMS.test(stem)) stem = `node_${stem}`.replace(/_+$/, '');
+  return stem;
+}
+
+/** Bytes a string literal keeps as themselves: no quote, backslash, `?` (trigraphs), `*` (so no comment marker), `#`. */
+const PLAIN = /[A-Za-z0-9 _./:,'()+\[\]-]/;
+
+/** A C string literal of `text`: plain characters as themselves, every other byte (UTF-8) as an octal escape. */
+export function cString(text: string): string {
+  let out = '"';
+  for (const b of Buffer.from(text, 'utf8')) {
+    const ch = String.fromCharCode(b);
+    out += b < 0x80 && PLAIN.test(ch) ? ch : '\\' + b.toString(8).padStart(3, '0');
+  }
+  return out + '"';
+}

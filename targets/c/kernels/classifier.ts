@@ -7,7 +7,7 @@ import { CompileError } from '../../../compiler/ir/errors.ts';
 import type { Node } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { indent, originComment, placementOf, WEIGHTS } from './context.ts';
+import { placementOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
 
 export function emitClassifier(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op;
@@ -23,20 +23,26 @@ export function emitClassifier(ctx: KernelContext, node: Node, fn: string): Kern
   const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
   const wOff = ctx.weights.add(packed);
   const bOff = ctx.weights.add(bias);
-  const body = [
-    `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
-    `const float *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
-    `float acc[${m}];`,
-    `int n, k, m;`,
-    `for (n = 0; n < ${batch}; n++) {`,
-    `  for (m = 0; m < ${m}; m++) acc[m] = bias[m];`,
-    `  for (k = 0; k < ${k}; k++) {`,
-    `    const float xk = x[n * ${input.batchStride} + ${input.at('k')}];`,
-    `    const float *wk = wt + k * ${m};`,
-    `    for (m = 0; m < ${m}; m++) acc[m] += xk * wk[m];`,
-    `  }`,
-    `  for (m = 0; m < ${m}; m++) y[n * ${output.batchStride} + ${output.at('m')}] = acc[m];`,
+  // The running sums live in the arena's scratch (not on the stack: 4 KB for 1000 classes); tasks take
+  // contiguous ranges of output units, so each sum is built in the same order whatever the split.
+  ctx.scratch(m);
+  const tasks = taskCount(m, batch * k * m);
+  const n = batch > 1;
+  const perItem = [
+    `for (j = lo; j < hi; j++) acc[j] = bias[j];`,
+    `for (k = 0; k < ${k}; k++) {`,
+    `  const float xk = x[${n ? `n * ${input.batchStride} + ` : ''}${input.at('k')}];`,
+    `  const float *wk = wt + k * ${m};`,
+    `  for (j = lo; j < hi; j++) acc[j] += xk * wk[j];`,
     `}`,
+    `for (j = lo; j < hi; j++) y[${n ? `n * ${output.batchStride} + ` : ''}${output.at('j')}] = acc[j];`,
   ];
-  return { definition: [originComment(node, `${op.kind} ${k} to ${m}`), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+  const body = [
+    `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
+    `float *acc = scratch;`,
+    taskSpan(m, tasks),
+    `int ${n ? 'n, ' : ''}k, j;`,
+    ...(n ? [`for (n = 0; n < ${batch}; n++) {`, ...perItem.map((l) => '  ' + l), `}`] : perItem),
+  ];
+  return taskKernel(node, fn, `${op.kind} ${k} to ${m}`, tasks, body);
 }

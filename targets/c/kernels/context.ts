@@ -24,11 +24,61 @@ export interface KernelContext {
   helper(key: string, make: () => string): void;
   /** Asks for a zero row of at least `floats` floats and returns its name (padding rows of depthwise kernels). */
   zeroRow(floats: number): string;
+  /**
+   * Reserves `floats` of scratch for one kernel call (tasks included): it lives in the arena after the planned
+   * activations, is counted in <NAME>_ARENA_BYTES, and reaches task kernels as their `scratch` argument.
+   */
+  scratch(floats: number): void;
 }
 
-/** One emitted kernel: a static function taking the buffers holding its activation input and output. */
+/**
+ * One emitted kernel: a static function taking the buffers holding its activation input and output. With
+ * `tasks`, it is a task kernel `fn(const float *x, float *y, float *scratch, int task)`: either one call with
+ * task -1 (the whole layer), or one call per task index in [0, tasks), in any order or concurrently; tasks
+ * write disjoint outputs and every output is computed by the same code in the same order either way, so
+ * results are bit-identical for any thread count.
+ */
 export interface Kernel {
   readonly definition: string;
+  readonly tasks?: number;
+}
+
+/** Largest task count of one kernel call: enough to balance 2-4 threads, few enough to keep dispatch cheap. */
+const MAX_TASKS = 4;
+/** Multiply-adds (or element visits) below which a kernel is not worth splitting. */
+const MIN_SPLIT_WORK = 50_000;
+
+/** How many tasks a kernel with `units` independent work items and `work` operations in all is split into. */
+export function taskCount(units: number, work: number): number {
+  return work < MIN_SPLIT_WORK ? 1 : Math.max(1, Math.min(units, MAX_TASKS));
+}
+
+/**
+ * Declares `const int lo, hi`: task `task`'s share [lo, hi) of `units` items (contiguous, fixed per task), or
+ * all of them for task -1 (a serial run calls the whole layer at once and keeps its single-thread loop order).
+ */
+export function taskSpan(units: number, tasks: number): string {
+  if (tasks === 1) return `const int lo = 0, hi = ${units};`;
+  return `const int lo = task < 0 ? 0 : task * ${units} / ${tasks}, hi = task < 0 ? ${units} : (task + 1) * ${units} / ${tasks};`;
+}
+
+/** C condition: this call covers the last task's share (the last task, or the whole layer). */
+export const lastTask = (tasks: number): string => `task < 0 || task == ${tasks - 1}`;
+
+/** The definition of a task kernel (see Kernel): origin comment, signature, unused-parameter casts, body. */
+export function taskKernel(node: Node, fn: string, summary: string, tasks: number, body: readonly string[]): Kernel {
+  const text = body.join('\n');
+  const unused = [...(tasks === 1 && !/\btask\b/.test(text) ? ['task'] : []), ...(!/\bscratch\b/.test(text) ? ['scratch'] : [])];
+  return {
+    tasks,
+    definition: [
+      originComment(node, summary),
+      `static void ${fn}(const float *x, float *y, float *scratch, const int task) {`,
+      ...(unused.length ? [`  ${unused.map((u) => `(void)${u};`).join(' ')}`] : []),
+      indent(text, 1),
+      `}`,
+    ].join('\n'),
+  };
 }
 
 export function shapeOf(ctx: KernelContext, id: number): readonly number[] {

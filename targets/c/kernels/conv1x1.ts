@@ -8,8 +8,8 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { affineRuns } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
-import { tileCalls, type TileOperands } from './tile-loops.ts';
+import { constData, placementOf, shapeOf, taskCount, taskKernel, WEIGHTS } from './context.ts';
+import { rowSplit, tileCalls, type TileOperands } from './tile-loops.ts';
 
 /** Default register tile: 8 output channels x 32 pixels (AVX-512 / NEON sized; see CEmitOptions.tile). */
 export const DEFAULT_TILE = { rows: 8, pixels: 32 } as const;
@@ -49,15 +49,16 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   };
   const wOff = ctx.weights.add(packTiles(w, outChannels, channels, ctx.tile.rows, order));
   const bOff = ctx.weights.add(b);
-  const perItem = tileCalls(ctx, operands, 'x', 'y');
+  // Tasks take whole row blocks (output channels): their outputs are disjoint planes.
+  const tasks = taskCount(Math.floor(outChannels / ctx.tile.rows), batch * outChannels * channels * pixels);
+  const split = rowSplit(ctx, outChannels, tasks);
   const body = [
     `const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
-    ...batchLoop(batch, inPlace.batchStride, outPlace.batchStride, perItem),
+    ...(split ? [split.declaration] : []),
+    ...batchLoop(batch, inPlace.batchStride, outPlace.batchStride, tileCalls(ctx, operands, 'x', 'y', split?.split)),
   ];
   const summary = `conv2d 1x1 ${channels} to ${outChannels} on ${height}x${width}${relu ? ' relu' : ''}`;
-  return {
-    definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n'),
-  };
+  return taskKernel(node, fn, summary, tasks, body);
 }
 
 /** `perItem` (written for x and y) once, or per batch item with x and y moved by the batch strides. */

@@ -10,7 +10,7 @@ import { neonDepthwiseInterior } from '../neon/depthwise-interior.ts';
 import { x86DepthwiseInterior } from '../vector/depthwise-interior.ts';
 import { wasmDepthwiseInterior } from '../wasm/depthwise-interior.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
+import { constData, indent, placementOf, reluExpr, shapeOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
 
 /** The windows this kernel handles, for a conv the IR classifies as depthwise. */
 export function isDepthwise3x3(op: OpOf<'conv2d'>): boolean {
@@ -92,14 +92,14 @@ export function emitDepthwise(ctx: KernelContext, node: Node, fn: string): Kerne
   const zero = ctx.zeroRow(width);
   const helper = `${ctx.prefix}_dw3x3_${height}x${width}_s${g.stride}${relu ? '_relu' : ''}`;
   ctx.helper(helper, () => planeHelper(ctx, helper, g, relu, zero));
+  const tasks = taskCount(channels, batch * channels * outHeight * outWidth * 9);
   const body = [
-    `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
-    `const float *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
-    `int n, c;`,
-    `for (n = 0; n < ${batch}; n++)`,
-    `  for (c = 0; c < ${channels}; c++)`,
-    `    ${helper}(x + n * ${input.batchStride} + ${input.at('c')}, y + n * ${output.batchStride} + ${output.at('c')}, wt + c * 9, bias[c]);`,
+    `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
+    taskSpan(channels, tasks),
+    ...(batch > 1
+      ? [`int n, c;`, `for (n = 0; n < ${batch}; n++)`, `  for (c = lo; c < hi; c++)`, `    ${helper}(x + n * ${input.batchStride} + ${input.at('c')}, y + n * ${output.batchStride} + ${output.at('c')}, wt + c * 9, bias[c]);`]
+      : [`int c;`, `for (c = lo; c < hi; c++) ${helper}(x + ${input.at('c')}, y + ${output.at('c')}, wt + c * 9, bias[c]);`]),
   ];
   const summary = `depthwise conv 3x3 s${g.stride} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''}`;
-  return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+  return taskKernel(node, fn, summary, tasks, body);
 }

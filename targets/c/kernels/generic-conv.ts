@@ -6,7 +6,7 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, indent, originComment, placementOf, reluExpr, shapeOf, WEIGHTS } from './context.ts';
+import { constData, placementOf, reluExpr, shapeOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
 
 /** For each tap k, output positions [lo, hi) whose input index o*stride - pad + k*dilation is in [0, size). */
 export function tapRanges(outSize: number, size: number, kernel: number, stride: number, pad: number, dilation: number): { lo: number[]; hi: number[] } {
@@ -36,14 +36,16 @@ export function emitGenericConv(ctx: KernelContext, node: Node, fn: string): Ker
   const cols = tapRanges(outWidth, width, kw, op.stride[1], op.pads[1], op.dilations[1]);
   const relu = op.activation === 'relu';
   const plane = outHeight * outWidth;
+  const tasks = taskCount(outChannels, batch * outChannels * groupChannels * kh * kw * plane);
   const body = [
+    taskSpan(outChannels, tasks),
     `static const int row_lo[${kh}] = { ${rows.lo.join(', ')} }, row_hi[${kh}] = { ${rows.hi.join(', ')} };`,
     `static const int col_lo[${kw}] = { ${cols.lo.join(', ')} }, col_hi[${kw}] = { ${cols.hi.join(', ')} };`,
     `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
     `const float *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
     `int n, m, ci, ky, kx, oy, ox, p;`,
     `for (n = 0; n < ${batch}; n++) {`,
-    `  for (m = 0; m < ${outChannels}; m++) {`,
+    `  for (m = lo; m < hi; m++) {`,
     `    float *restrict yp = y + n * ${output.batchStride} + ${output.at('m')};`,
     `    const int first = (m / ${outPerGroup}) * ${groupChannels};`,
     `    for (p = 0; p < ${plane}; p++) yp[p] = bias[m];`,
@@ -65,5 +67,5 @@ export function emitGenericConv(ctx: KernelContext, node: Node, fn: string): Ker
     `}`,
   ];
   const summary = `conv2d ${kh}x${kw} s${op.stride.join('x')} g${op.groups} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''}`;
-  return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+  return taskKernel(node, fn, summary, tasks, body);
 }

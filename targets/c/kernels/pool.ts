@@ -3,12 +3,30 @@
 // valid element gives the same result as skipping the padded one, and the loops need no branches.
 
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
-import { placementAddressing } from '../operands.ts';
+import { placementAddressing, type ChannelAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { floatLiteral, indent, originComment, placementOf, shapeOf } from './context.ts';
+import { floatLiteral, placementOf, shapeOf, taskCount, taskKernel, taskSpan } from './context.ts';
 
-function wrap(node: Node, summary: string, fn: string, body: string[]): Kernel {
-  return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+/**
+ * A task kernel visiting every (batch item, channel) plane pair: `perPlane` reads `xp` and writes `yp`; `vars`
+ * are the extra int locals it uses. Tasks take contiguous channel ranges.
+ */
+function planeKernel(node: Node, fn: string, summary: string, s: { batch: number; channels: number; input: ChannelAddressing; output: ChannelAddressing }, work: number, vars: string, perPlane: readonly string[]): Kernel {
+  const tasks = taskCount(s.channels, work);
+  const n = s.batch > 1;
+  const planes = [
+    `for (c = lo; c < hi; c++) {`,
+    `  const float *restrict xp = x + ${n ? `n * ${s.input.batchStride} + ` : ''}${s.input.at('c')};`,
+    `  float *restrict yp = y + ${n ? `n * ${s.output.batchStride} + ` : ''}${s.output.at('c')};`,
+    ...perPlane.map((l) => '  ' + l),
+    `}`,
+  ];
+  const body = [
+    taskSpan(s.channels, tasks),
+    `int ${n ? 'n, ' : ''}c${vars ? ', ' + vars : ''};`,
+    ...(n ? [`for (n = 0; n < ${s.batch}; n++) {`, ...planes.map((l) => '  ' + l), `}`] : planes),
+  ];
+  return taskKernel(node, fn, summary, tasks, body);
 }
 
 /** Shapes, operand addressing and window sizes every pooling emitter starts from. */
@@ -54,22 +72,16 @@ export function emitPool(ctx: KernelContext, node: Node, fn: string): Kernel {
         `}`,
         `yp[oy * ${outWidth} + ox] = count ? s / (float)count : 0.0f;`,
       ].filter(Boolean);
-  const body = [
-    `int n, c, oy, ox, ky, kx;`,
-    `for (n = 0; n < ${batch}; n++) {`,
-    `  for (c = 0; c < ${channels}; c++) {`,
-    `    const float *restrict xp = x + n * ${input.batchStride} + ${input.at('c')};`,
-    `    float *restrict yp = y + n * ${output.batchStride} + ${output.at('c')};`,
-    `    for (oy = 0; oy < ${outHeight}; oy++) {`,
-    `      for (ox = 0; ox < ${outWidth}; ox++) {`,
-    `        const int iy0 = oy * ${sh} - ${pt}, ix0 = ox * ${sw} - ${pl};`,
-    ...inner.map((l) => '        ' + l),
-    `      }`,
-    `    }`,
+  const perPlane = [
+    `for (oy = 0; oy < ${outHeight}; oy++) {`,
+    `  for (ox = 0; ox < ${outWidth}; ox++) {`,
+    `    const int iy0 = oy * ${sh} - ${pt}, ix0 = ox * ${sw} - ${pl};`,
+    ...inner.map((l) => '    ' + l),
     `  }`,
     `}`,
   ];
-  return wrap(node, `${op.kind} ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth}`, fn, body);
+  const summary = `${op.kind} ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth}`;
+  return planeKernel(node, fn, summary, { batch, channels, input, output }, batch * channels * outHeight * outWidth * kh * kw, 'oy, ox, ky, kx', perPlane);
 }
 
 export function emitGlobalAvgPool(ctx: KernelContext, node: Node, fn: string): Kernel {
@@ -77,18 +89,8 @@ export function emitGlobalAvgPool(ctx: KernelContext, node: Node, fn: string): K
   const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
   const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
   const plane = height * width;
-  const body = [
-    `int n, c, p;`,
-    `for (n = 0; n < ${batch}; n++) {`,
-    `  for (c = 0; c < ${channels}; c++) {`,
-    `    const float *restrict xp = x + n * ${input.batchStride} + ${input.at('c')};`,
-    `    float s = 0.0f;`,
-    `    for (p = 0; p < ${plane}; p++) s += xp[p];`,
-    `    y[n * ${output.batchStride} + ${output.at("c")}] = s / ${floatLiteral(plane)};`,
-    `  }`,
-    `}`,
-  ];
-  return wrap(node, `globalAvgPool ${channels}ch ${height}x${width}`, fn, body);
+  const perPlane = [`float s = 0.0f;`, `for (p = 0; p < ${plane}; p++) s += xp[p];`, `yp[0] = s / ${floatLiteral(plane)};`];
+  return planeKernel(node, fn, `globalAvgPool ${channels}ch ${height}x${width}`, { batch, channels, input, output }, batch * channels * plane, 'p', perPlane);
 }
 
 /**
@@ -107,21 +109,15 @@ function emitRowMaxPool(ctx: KernelContext, node: Node, fn: string, op: OpOf<'ma
   const tapTerms = (col: (kx: number) => string) => [...Array(kh).keys()].flatMap((ky) => [...Array(kw).keys()].map((kx) => `r${ky}[${col(kx)}]`));
   const columnCode = (terms: string[], target: string) => `{ float v = ${terms[0]}; ${maxOf(terms)} ${target} = v; }`;
   const edges = [...Array(outWidth).keys()].filter((ox) => ox < lo || ox >= hi);
-  const body = [
-    `int n, c, oy, ox;`,
-    `for (n = 0; n < ${batch}; n++) {`,
-    `  for (c = 0; c < ${channels}; c++) {`,
-    `    const float *restrict xp = x + n * ${input.batchStride} + ${input.at('c')};`,
-    `    float *restrict yp = y + n * ${output.batchStride} + ${output.at('c')};`,
-    `    for (oy = 0; oy < ${outHeight}; oy++) {`,
-    `      const int iy = oy * ${sh} - ${pt};`,
-    ...[...Array(kh).keys()].map((ky) => `      const float *r${ky} = xp + (iy + ${ky} < 0 ? 0 : iy + ${ky} > ${height - 1} ? ${height - 1} : iy + ${ky}) * ${width};`),
-    `      float *o = yp + oy * ${outWidth};`,
-    ...(hi > lo ? [`      for (ox = ${lo}; ox < ${hi}; ox++) {`, `        const int ix = ox * ${sw} - ${pl};`, `        ${columnCode(tapTerms((kx) => `ix + ${kx}`), 'o[ox]')}`, `      }`] : [`      (void)ox;`]),
-    ...edges.map((ox) => `      ${columnCode(tapTerms((kx) => String(clampCol(ox * sw - pl + kx))), `o[${ox}]`)}`),
-    `    }`,
-    `  }`,
+  const perPlane = [
+    `for (oy = 0; oy < ${outHeight}; oy++) {`,
+    `  const int iy = oy * ${sh} - ${pt};`,
+    ...[...Array(kh).keys()].map((ky) => `  const float *r${ky} = xp + (iy + ${ky} < 0 ? 0 : iy + ${ky} > ${height - 1} ? ${height - 1} : iy + ${ky}) * ${width};`),
+    `  float *o = yp + oy * ${outWidth};`,
+    ...(hi > lo ? [`  for (ox = ${lo}; ox < ${hi}; ox++) {`, `    const int ix = ox * ${sw} - ${pl};`, `    ${columnCode(tapTerms((kx) => `ix + ${kx}`), 'o[ox]')}`, `  }`] : []),
+    ...edges.map((ox) => `  ${columnCode(tapTerms((kx) => String(clampCol(ox * sw - pl + kx))), `o[${ox}]`)}`),
     `}`,
   ];
-  return wrap(node, `maxPool ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth} by rows`, fn, body);
+  const summary = `maxPool ${kh}x${kw} s${sh}x${sw} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth} by rows`;
+  return planeKernel(node, fn, summary, { batch, channels, input, output }, batch * channels * outHeight * outWidth * kh * kw, hi > lo ? 'oy, ox' : 'oy', perPlane);
 }

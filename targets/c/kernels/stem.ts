@@ -1,6 +1,6 @@
 // Dense (groups 1) k×k convolutions with few input channels — the ShuffleNetV2 stem, 3×3 stride 2 on RGB —
 // as "one output row at a time" matrix products. For each output row the kernel gathers the Cin·kh·kw
-// shifted input rows it needs into a small stack buffer (zeros where the window hangs over the padding), then
+// shifted input rows it needs into a scratch buffer in the arena (zeros where the window hangs over the padding), then
 // runs the same register-blocked tiles as the 1×1 convolution over that buffer (the taps play the part of the
 // input channels, at affine offsets). Strided and padded reads happen once per tap row, not once per
 // multiply-add.
@@ -8,12 +8,12 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { affineRuns, placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
+import { constData, indent, placementOf, shapeOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
 import { packTiles } from './conv1x1.ts';
 import { tapRanges } from './generic-conv.ts';
 import { tileCalls } from './tile-loops.ts';
 
-/** Largest tap-row buffer (floats) the kernel keeps on the stack. */
+/** Largest tap-row buffer (floats) per task: rows of wider inputs go through the generic convolution. */
 const MAX_ROW_BUFFER = 16384;
 const ROW_TILE = 16;
 
@@ -56,15 +56,20 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
     'tap_rows',
     `yn + oy * ${outWidth}`,
   );
+  // Tasks take bands of output rows, each gathering into its own slice of the scratch.
+  const rowFloats = taps * outWidth;
+  const tasks = taskCount(outHeight, batch * outChannels * taps * outHeight * outWidth);
+  ctx.scratch(tasks * rowFloats);
   const body = [
     `static const int col_lo[${kw}] = { ${cols.lo.join(', ')} }, col_hi[${kw}] = { ${cols.hi.join(', ')} };`,
     `const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
-    `float tap_rows[${taps * outWidth}];`,
+    `float *tap_rows = scratch${tasks > 1 ? ` + (task < 0 ? 0 : task) * ${rowFloats}` : ''};`,
+    taskSpan(outHeight, tasks),
     `int ${batch > 1 ? 'n, ' : ''}oy, ci, ky, kx, ox;`,
     ...(batch > 1 ? [`for (n = 0; n < ${batch}; n++) {`] : ['{']),
     `  const float *xn = x${batch > 1 ? ` + n * ${input.batchStride}` : ''};`,
     `  float *yn = y${batch > 1 ? ` + n * ${outPlace.batchStride}` : ''};`,
-    `  for (oy = 0; oy < ${outHeight}; oy++) {`,
+    `  for (oy = lo; oy < hi; oy++) {`,
     `    /* gather the shifted input rows of every tap */`,
     `    for (ci = 0; ci < ${channels}; ci++) {`,
     `      const float *xc = xn + ${input.at('ci')};`,
@@ -83,12 +88,10 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
     `        }`,
     `      }`,
     `    }`,
-    `    {`,
-    indent(tiles.join('\n'), 3),
-    `    }`,
+    indent(tiles.join('\n'), 2),
     `  }`,
     `}`,
   ];
   const summary = `conv2d ${kh}x${kw} s${sh}x${sw} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''} as tap-row tiles`;
-  return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+  return taskKernel(node, fn, summary, tasks, body);
 }

@@ -2,6 +2,7 @@
 // BLOCK_P pixels, each a call with the tile's operands. Loops with a single trip are written as straight code.
 
 import type { KernelContext } from './context.ts';
+import { lastTask, taskSpan } from './context.ts';
 import { pointwiseMicrokernel } from './pointwise-microkernel.ts';
 
 export interface TileOperands {
@@ -29,12 +30,29 @@ export function countedLoop(v: string, from: number, to: number, step: number, b
   return [`for (${v} = ${from}; ${v} < ${to}; ${v} += ${step}) {`, ...body(v).map((l) => '  ' + l), `}`];
 }
 
+/** A task's share of the output channels: full row blocks [m0, m1), and the remainder block when `remainder` holds. */
+export interface RowSplit {
+  readonly m0: string;
+  readonly m1: string;
+  readonly remainder?: string;
+}
+
+/** Row blocks of a layer split over `tasks` (see taskSpan): returns the span declaration and the split. */
+export function rowSplit(ctx: KernelContext, outChannels: number, tasks: number): { declaration: string; split: RowSplit } | undefined {
+  const blocks = Math.floor(outChannels / ctx.tile.rows);
+  if (tasks === 1) return undefined;
+  return {
+    declaration: taskSpan(blocks, tasks),
+    split: { m0: `lo * ${ctx.tile.rows}`, m1: `hi * ${ctx.tile.rows}`, remainder: lastTask(tasks) },
+  };
+}
+
 /**
  * The microkernel calls of one layer, reading `x` and writing `y` (C expressions for pixel 0 of the planes),
  * with weights at `w` and biases at `bias` (pointers the caller declares). One call covers whole runs of tiles
  * of one shape, so a layer makes a handful of calls (per pixel tile when pixel tiles run outside).
  */
-export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: string): string[] {
+export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: string, split?: RowSplit): string[] {
   const BLOCK_M = ctx.tile.rows;
   const BLOCK_P = t.pixelTile ?? ctx.tile.pixels;
   const fullM = Math.floor(t.outChannels / BLOCK_M) * BLOCK_M;
@@ -43,11 +61,12 @@ export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: str
     const mk = pointwiseMicrokernel(ctx, { rows, pixels: px, relu: t.relu });
     return `${mk}(${x}, ${t.input.table}, ${t.input.count}, w, bias, ${y}, ${t.output}, ${m0}, ${m1}, ${p0}, ${p1});`;
   };
-  /** Row blocks: [rows, m0, m1] (the full blocks, then the remainder block). */
-  const rowBlocks: [number, number, number][] = [
-    ...(fullM > 0 ? [[BLOCK_M, 0, fullM] as [number, number, number]] : []),
-    ...(t.outChannels > fullM ? [[t.outChannels - fullM, fullM, t.outChannels] as [number, number, number]] : []),
+  /** Row blocks: [rows, m0, m1, guard] (the full blocks, then the remainder block; guard: only in that task). */
+  const rowBlocks: [number, string, string, string?][] = [
+    ...(fullM > 0 ? [[BLOCK_M, split?.m0 ?? '0', split?.m1 ?? String(fullM)] as [number, string, string]] : []),
+    ...(t.outChannels > fullM ? [[t.outChannels - fullM, String(fullM), String(t.outChannels), split?.remainder] as [number, string, string, string?]] : []),
   ];
+  const guarded = (guard: string | undefined, line: string) => (guard ? `if (${guard}) ${line}` : line);
   // wasm's vocabulary has a one-vector (4-pixel) chunk, so its tails may be that narrow; the x86 ones start at 8.
   const tails = tailTiles(t.pixels, fullP, BLOCK_P, ctx.wasm ? 4 : 8);
   // Pixel tiles outside, channel blocks inside: a tile's input rows (K x 32 floats) stay in L1 while each block's
@@ -57,12 +76,12 @@ export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: str
   const weightsOutside = t.weightsOutside ?? t.pixels <= 2 * BLOCK_P;
   const lines: string[] = [];
   if (weightsOutside) {
-    for (const [rows, m0, m1] of rowBlocks) {
-      if (fullP > 0) lines.push(call(rows, String(m0), String(m1), BLOCK_P, '0', String(fullP)));
-      for (const [at, px] of tails) lines.push(call(rows, String(m0), String(m1), px, String(at), String(at + px)));
+    for (const [rows, m0, m1, guard] of rowBlocks) {
+      if (fullP > 0) lines.push(guarded(guard, call(rows, m0, m1, BLOCK_P, '0', String(fullP))));
+      for (const [at, px] of tails) lines.push(guarded(guard, call(rows, m0, m1, px, String(at), String(at + px))));
     }
   } else {
-    const perTile = (p: string, px: number, end: string) => rowBlocks.map(([rows, m0, m1]) => call(rows, String(m0), String(m1), px, p, end));
+    const perTile = (p: string, px: number, end: string) => rowBlocks.map(([rows, m0, m1, guard]) => guarded(guard, call(rows, m0, m1, px, p, end)));
     lines.push(...countedLoop('p', 0, fullP, BLOCK_P, (p) => perTile(p, BLOCK_P, /^\d+$/.test(p) ? String(Number(p) + BLOCK_P) : `${p} + ${BLOCK_P}`)));
     for (const [at, px] of tails) lines.push(...perTile(String(at), px, String(at + px)));
   }

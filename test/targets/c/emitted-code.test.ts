@@ -69,6 +69,18 @@ describe('emitted C', function () {
     for (const n of views) expect(source).not.to.match(new RegExp(`static void net_k${n.id}\\b`));
   });
 
+  it('names kernel functions after their graph nodes (plain module paths only) and numbers the rest', () => {
+    const source = text(emitCModel(graph, planMemory(graph), { name: 'net', neon: false }).artifacts.find((a) => a.path === 'net.c')!);
+    const kernels = [...source.matchAll(/^static void (net_\w+)\(const float \*x, float \*y, float \*scratch, const int task\)/gm)].map((m) => m[1]);
+    expect(kernels.length).to.be.greaterThan(5);
+    expect(new Set(kernels).size).to.equal(kernels.length);
+    // torchvision exports name nodes like /stage2/stage2.0/branch2/branch2.0/Conv
+    if (fixture.name.startsWith('tv_')) expect(kernels).to.include('net_stage2_0_branch2_0');
+    const g = hostileGraph("x */ int evil; /*");
+    const hostile = text(emitCModel(g, planMemory(g), { name: 'net', neon: false }).artifacts.find((a) => a.path === 'net.c')!);
+    expect(hostile).to.match(/static void net_k0\(/);
+  });
+
   it('rejects model names that are not C identifiers', () => {
     for (const bad of ['', '1net', 'a-b', 'a*/b', 'net;int', 'int', 'x'.repeat(64), 'caf\u00e9']) {
       expect(() => validateModelName(bad), JSON.stringify(bad)).to.throw(CompileError);
