@@ -169,7 +169,7 @@ export function emitCModel(graph: Graph, plan: MemoryPlan, options: CEmitOptions
     weightsUnionDecl(name, weights.floats),
     `extern const union ${name}_weights_u ${name}_weights;`,
     ...(zeroFloats ? [`static const float ${name}_zero_row[${zeroFloats}] = { 0.0f };`] : []),
-    ...(tables.declarations().length ? [`/* Channel routing: ${name}_offsets_N[c] is the plane offset of channel c; ${name}_runs_N rows are`, '   {from, to, base, step}: channels k in [from, to) have their plane at base + k * step. */'] : []),
+    ...(tables.declarations().length ? [`/* Channel routing: ${name}_offsets_N[c] is the plane offset of channel c; ${name}_runs_N rows are */`, '/* {from, to, base, step}: channels k in [from, to) have their plane at base + k * step. */'] : []),
     ...tables.declarations(),
     '',
     ...[...helpers.values()].flatMap((h) => [h, '']),
