@@ -29,10 +29,15 @@ export function commentText(text: string): string {
   return clean.length > 120 ? clean.slice(0, 117) + '...' : clean;
 }
 
-/** The graph node name inside an origin (`'name' (OpType)`), or the whole origin when it has another form. */
+/** The graph node name inside an origin (`"name" (OpType)`, JSON-quoted), or the whole origin in another form. */
 export function nodeName(origin: string): string {
-  const m = /^'(.*)' \([^()]*\)$/s.exec(origin);
-  return m ? m[1] : origin;
+  const m = /^("(?:[^"\\]|\\.)*") \([^()]*\)$/s.exec(origin);
+  if (!m) return origin;
+  try {
+    return JSON.parse(m[1]) as string;
+  } catch {
+    return origin;
+  }
 }
 
 /** Name stems the emitted code uses itself: a kernel named like them gets a `node_` prefix instead. */
