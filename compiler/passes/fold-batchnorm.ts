@@ -15,7 +15,8 @@ function foldableConvs(uses: UseIndex): Map<number, Node> {
   for (const bn of uses.graph.nodes) {
     if (bn.op.kind !== 'batchNorm' || !bn.inputs.slice(1).every((id) => uses.constData(id))) continue;
     const conv = uses.producer.get(bn.inputs[0]);
-    if (!conv || conv.op.kind !== 'conv2d' || conv.op.activation !== 'none') continue;
+    // An activation or a fused residual sits between the conv sum and the BN: no longer a linear fold.
+    if (!conv || conv.op.kind !== 'conv2d' || conv.op.activation !== 'none' || conv.op.residual) continue;
     if (!conv.inputs.slice(1).every((id) => uses.constData(id)) || uses.soleConsumer(conv.outputs[0]) !== bn) continue;
     found.set(conv.id, bn);
   }

@@ -9,10 +9,13 @@ import { importSpec } from '../../../../compiler/frontend/spec/import-spec.ts';
 import { loadWeights } from '../../../../compiler/frontend/weights/load-weights.ts';
 import type { WeightMap } from '../../../../compiler/frontend/weights/weight-map.ts';
 import { runGraph } from '../../../../compiler/interpreter/run-graph.ts';
+import { UNARY_OPS } from '../../../../compiler/ir/types.ts';
+import { runPipeline } from '../../../../compiler/pipeline.ts';
 import { readNpy } from '../../../../runtime/npy.ts';
 
 interface WeightFixture {
   name: string;
+  options?: Record<string, unknown>;
   input_shape: number[];
   onnx_fixture: string;
   files: { pth: string; safetensors?: string; spec: string; input: string; output: string };
@@ -71,6 +74,15 @@ describe('spec + PyTorch weights vs PyTorch', function () {
         const file = at(fixture.files.pth);
         specOutput = run(loadWeights(readFileSync(file), file), file);
         expectMatches(specOutput, readNpy(readFileSync(at(fixture.files.output))).data, file);
+      });
+
+      // The variants through the passes (the plain networks' pipeline is covered by the ONNX fixtures).
+      if (fixture.options) it('.pth matches PyTorch after the pass pipeline too (fused epilogues, SE scale, residuals)', () => {
+        const file = at(fixture.files.pth);
+        const graph = importSpec(spec, { file: fixture.files.spec, weights: loadWeights(readFileSync(file), file), weightsFile: file });
+        const compiled = runPipeline(graph, { warn: () => {}, log: () => {} });
+        expect(compiled.nodes.filter((n) => UNARY_OPS.has(n.op.kind)), 'standalone activations left').to.have.length(0);
+        expectMatches(runGraph(compiled, [input])[0], readNpy(readFileSync(at(fixture.files.output))).data, `${file} (pipeline)`);
       });
 
       it('.safetensors matches PyTorch', () => {
