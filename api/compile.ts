@@ -7,7 +7,7 @@ import { CompileError } from '../compiler/ir/errors.ts';
 import type { Graph } from '../compiler/ir/types.ts';
 import { ALL_EPILOGUES, RELU_EPILOGUE } from '../compiler/ir/conv-epilogue.ts';
 import { runPipeline, type PipelineOptions } from '../compiler/pipeline.ts';
-import { planMemory } from '../compiler/plan/plan-memory.ts';
+import { planForTarget, planMemory } from '../compiler/plan/plan-memory.ts';
 import type { MemoryPlan } from '../compiler/plan/types.ts';
 import type { Artifact } from '../compiler/target.ts';
 import { validateModelName } from '../targets/c/names.ts';
@@ -78,7 +78,8 @@ export async function analyzeGraph(imported: Graph, opts: AnalyzeOptions = {}): 
     // A target fuses only the conv epilogues it renders; without a target the analysis shows every fusion.
     const epilogues = target ? (target.epilogues ?? RELU_EPILOGUE) : ALL_EPILOGUES;
     const graph = runPipeline(imported, { ...pipelineOptions(opts), extraPasses: target?.passes, epilogues });
-    const plan = planMemory(graph);
+    // The target's kernel groups shape the plan: a fused kernel reads its first node's inputs while it writes.
+    const plan = target ? planForTarget(graph, target) : planMemory(graph);
     return { imported, graph, plan, report: analyzeModel(imported, graph, plan) };
   });
 }

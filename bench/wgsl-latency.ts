@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importOnnx } from '../compiler/frontend/onnx/import-onnx.ts';
 import { runPipeline } from '../compiler/pipeline.ts';
-import { planMemory } from '../compiler/plan/plan-memory.ts';
+import { planForTarget } from '../compiler/plan/plan-memory.ts';
 import type { WebGpuModel } from '../runtime/webgpu-model.ts';
 import { wgslTarget } from '../targets/wgsl/wgsl-target.ts';
 import { launchChromium, runInPage, serveModel } from '../test/browser/chromium-page.ts';
@@ -26,7 +26,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 const bytes = readFileSync(modelPath);
 const graph = runPipeline(importOnnx(bytes, { file: modelPath, inputShape: [1, 3, 224, 224] }), { warn: () => undefined });
-const dir = writeArtifacts(wgslTarget.emit(graph, planMemory(graph), { name: 'net' }), 'bench');
+const dir = writeArtifacts(wgslTarget.emit(graph, planForTarget(graph, wgslTarget), { name: 'net' }), 'bench');
 const input = new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.37) * 0.5);
 
 // Peer: onnxruntime-node, same model, same input.

@@ -3,7 +3,7 @@
 import type { EpilogueSupport } from './ir/conv-epilogue.ts';
 import type { Graph } from './ir/types.ts';
 import type { Pass } from './passes/pass.ts';
-import type { MemoryPlan } from './plan/types.ts';
+import type { KernelGroup, MemoryPlan } from './plan/types.ts';
 
 export interface Artifact {
   /** Path relative to the output directory. */
@@ -24,5 +24,11 @@ export interface Target {
   readonly passes: readonly Pass[];
   /** Conv epilogues this backend renders (compiler/ir/conv-epilogue.ts); absent: a fused ReLU only. */
   readonly epilogues?: EpilogueSupport;
+  /**
+   * Nodes this backend emits as one kernel (e.g. a depthwise conv and the 1x1 conv reading it). The plan must
+   * know them (planForTarget), since a fused kernel still reads its first member's inputs while it writes; emit
+   * fuses only the groups the plan it is given honours.
+   */
+  kernelGroups?(graph: Graph): readonly KernelGroup[];
   emit(graph: Graph, plan: MemoryPlan, options: EmitOptions): Artifact[];
 }

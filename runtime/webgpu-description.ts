@@ -4,11 +4,16 @@
 export interface WebGpuStep {
   /** Entry point in the module; also the kernel's id in messages ("k12"). */
   readonly entryPoint: string;
-  /** Kernel kind: conv1x1, depthwise, conv, maxPool, avgPool, globalAvgPool, classifier, relu, copy. */
+  /**
+   * Kernel kind: conv1x1, depthwise, conv, maxPool, avgPool, globalAvgPool, classifier, relu, copy, or a fused
+   * pair: depthwise-conv1x1, globalAvgPool-classifier.
+   */
   readonly kernel: string;
-  /** Graph node it computes (sanitised origin: [A-Za-z0-9_./:-] only). */
+  /** Graph node(s) it computes (sanitised origins: [A-Za-z0-9_./:-] only; ", " between fused nodes). */
   readonly node: string;
   readonly workgroups: readonly [number, number, number];
+  /** var<workgroup> bytes the kernel uses (0 for most; fused kernels keep their intermediate there). */
+  readonly workgroupBytes: number;
   /** The kernel's block of the weights buffer, in floats (offset a multiple of 64 = 256 bytes). */
   readonly weightsOffset: number;
   readonly weightsLength: number;

@@ -1,6 +1,7 @@
 // What a compiled model asks of a device, and a check that names the first limit it exceeds.
 // The WGSL target's layout was chosen to fit WebGPU's guaranteed minimums (compatibility mode included):
-// three storage bindings per dispatch (compatibility mode guarantees 4), 64 invocations per workgroup, bindings no larger than one kernel's weights
+// three storage bindings per dispatch (compatibility mode guarantees 4), 64 invocations per workgroup, at most
+// the guaranteed 16 KiB of workgroup memory, bindings no larger than one kernel's weights
 // or the activation buffer, so only unusually large models ever hit a limit.
 
 import type { WebGpuModelDescription } from './webgpu-description.ts';
@@ -14,6 +15,7 @@ export interface ModelRequirements {
   /** Largest buffer created. */
   readonly maxBufferBytes: number;
   readonly maxWorkgroupsPerDimension: number;
+  readonly workgroupStorageBytes: number;
 }
 
 export function requirementsOf(model: WebGpuModelDescription): ModelRequirements {
@@ -25,6 +27,7 @@ export function requirementsOf(model: WebGpuModelDescription): ModelRequirements
     maxBindingBytes: Math.max(activationBytes, largestBlock),
     maxBufferBytes: Math.max(activationBytes, model.weightsFloats * 4),
     maxWorkgroupsPerDimension: Math.max(1, ...model.steps.flatMap((s) => s.workgroups)),
+    workgroupStorageBytes: Math.max(0, ...model.steps.map((s) => s.workgroupBytes)),
   };
 }
 
@@ -36,6 +39,7 @@ export function checkLimits(limits: GPUSupportedLimits, needs: ModelRequirements
     ['maxStorageBufferBindingSize', limits.maxStorageBufferBindingSize, needs.maxBindingBytes],
     ['maxBufferSize', limits.maxBufferSize, needs.maxBufferBytes],
     ['maxComputeWorkgroupsPerDimension', limits.maxComputeWorkgroupsPerDimension, needs.maxWorkgroupsPerDimension],
+    ['maxComputeWorkgroupStorageSize', limits.maxComputeWorkgroupStorageSize, needs.workgroupStorageBytes],
   ];
   for (const [name, available, need] of checks) {
     if (available < need) throw new WebGpuModelError(`the WebGPU device allows ${name} = ${available}, the model needs ${need}`);

@@ -7,7 +7,7 @@
 
 import { CompileError } from '../ir/errors.ts';
 import type { Graph, Node } from '../ir/types.ts';
-import type { Placement } from './types.ts';
+import type { KernelGroup, Placement } from './types.ts';
 import { alignPlane } from './types.ts';
 import { isViewNode, viewPlacements } from './views.ts';
 
@@ -52,8 +52,23 @@ function sameLayout(inputs: readonly Placement[]): boolean {
   return inputs.every((p) => p.buffer === inputs[0].buffer && p.batchStride === inputs[0].batchStride);
 }
 
-export function analyseLiveness(graph: Graph): ScheduleLiveness {
+/** Per grouped node id, the schedule step of its group's last member (until when its inputs are read). */
+function groupEnds(graph: Graph, groups: readonly KernelGroup[]): Map<number, number> {
+  const stepOf = new Map(graph.nodes.map((n, step) => [n.id, step]));
+  const ends = new Map<number, number>();
+  for (const group of groups) {
+    const steps = group.map((id) => stepOf.get(id));
+    if (steps.some((s, i) => s === undefined || (i > 0 && s <= steps[i - 1]!)) || group.some((id) => ends.has(id))) {
+      throw new CompileError(`memory plan: kernel group [${group.join(', ')}] must list distinct graph nodes in schedule order`);
+    }
+    for (const id of group) ends.set(id, steps[steps.length - 1]!);
+  }
+  return ends;
+}
+
+export function analyseLiveness(graph: Graph, kernelGroups: readonly KernelGroup[] = []): ScheduleLiveness {
   const value = (id: number) => graph.values.get(id)!;
+  const readUntil = groupEnds(graph, kernelGroups);
   const symbolic = new Map<number, Placement>();
   const planes: PlaneLife[] = [];
   const writes: ArenaWrite[][] = [];
@@ -89,9 +104,11 @@ export function analyseLiveness(graph: Graph): ScheduleLiveness {
       return;
     }
     if (isViewNode(graph, node)) copyNodes.add(node.id);
+    // A grouped node's kernel runs as part of its group's: its inputs are read until the group's last step.
+    const lastRead = readUntil.get(node.id) ?? step;
     for (const id of runtimeInputs) {
       const p = symbolic.get(id)!;
-      if (p.buffer === 'arena') for (const plane of p.channelOffsets) planes[plane].lastUse = step;
+      if (p.buffer === 'arena') for (const plane of p.channelOffsets) planes[plane].lastUse = Math.max(planes[plane].lastUse, lastRead);
     }
     for (const id of node.outputs) {
       if (symbolic.has(id)) throw new CompileError(`memory plan: value ${id} is written twice`, { node: node.origin });

@@ -36,6 +36,19 @@ export interface MemoryPlan {
    * target must copy: their output is a graph output (dense in 'output'), or a concat joins different buffers.
    */
   readonly copyNodes?: ReadonlySet<number>;
+  /** The kernel groups this plan honours (see PlanOptions): a target may emit each as one kernel. */
+  readonly kernelGroups: readonly KernelGroup[];
+}
+
+/** Ids of nodes a target runs as one kernel, in schedule order (views between members are not listed). */
+export type KernelGroup = readonly number[];
+
+export interface PlanOptions {
+  /**
+   * Nodes a target emits as one kernel. Such a kernel may still read any member's inputs while it writes its
+   * outputs, so those inputs stay allocated until the group's last member: no member's output lands on them.
+   */
+  readonly kernelGroups?: readonly KernelGroup[];
 }
 
 /** Planes start on 16-byte boundaries so SIMD loads of a plane's first vector are aligned. */

@@ -13,6 +13,7 @@ import type { MemoryPlan, Placement } from '../../compiler/plan/types.ts';
 import type { WebGpuModelDescription, WebGpuStep } from '../../runtime/webgpu-description.ts';
 import type { Kernel } from './kernels/kernel.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, WORKGROUP_SIZE } from './kernels/kernel.ts';
+import { lowerGroup } from './lower-group.ts';
 import { lowerNode } from './lower-node.ts';
 import type { Operand } from './operand-address.ts';
 import { BLOCK_ALIGN_FLOATS, MAX_TABLE_VALUE } from './weight-block.ts';
@@ -48,22 +49,30 @@ export function emitWgslModel(graph: Graph, plan: MemoryPlan, name: string): Wgs
   if (activationFloats >= MAX_TABLE_VALUE) throw new CompileError(`wgsl target: ${activationFloats} activation floats exceed the 2^24 the offset tables can address`);
   const regionBase = { arena: 0, input: inputOffset, output: outputOffset };
 
+  // Kernel groups the plan honours run as one kernel, at their last member's place in the schedule.
+  const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+  const groupEndingAt = new Map(plan.kernelGroups.map((g) => [g[g.length - 1], g.map((id) => nodeById.get(id)!)]));
+  const grouped = new Set(plan.kernelGroups.flat());
+
   let entries = 0;
   const kernels: { kernel: Kernel; entry: string; node: string }[] = [];
   for (const node of graph.nodes) {
-    if (plan.viewNodes.has(node.id)) continue;
+    if (plan.viewNodes.has(node.id) || (grouped.has(node.id) && !groupEndingAt.has(node.id))) continue;
     const placementOf = (id: number): Placement => {
       const p = plan.placements.get(id);
       if (!p) throw new CompileError(`wgsl target: value ${id} has no placement in the memory plan`, { node: node.origin });
       return p;
     };
     const operandOf = (placement: Placement): Operand => ({ placement, regionBase: regionBase[placement.buffer] });
-    const lowered = lowerNode({ graph, placementOf, operandOf, nextEntry: () => `k${entries++}` }, node);
+    const cx = { graph, placementOf, operandOf, nextEntry: () => `k${entries++}` };
+    const group = groupEndingAt.get(node.id);
+    const lowered = group ? [lowerGroup(cx, group)] : lowerNode(cx, node);
+    const origin = (group ?? [node]).map((n) => safeOrigin(n.origin)).join(', ');
     lowered.forEach((kernel, i) => {
       if (kernel.workgroups.some((n) => n > MAX_WORKGROUPS_PER_DIMENSION)) {
         throw new CompileError(`wgsl target: ${kernel.kind} needs ${kernel.workgroups.join('x')} workgroups, over the ${MAX_WORKGROUPS_PER_DIMENSION} per dimension WebGPU guarantees`, { node: node.origin });
       }
-      kernels.push({ kernel, entry: `k${entries - lowered.length + i}`, node: safeOrigin(node.origin) });
+      kernels.push({ kernel, entry: `k${entries - lowered.length + i}`, node: origin });
     });
   }
 
@@ -80,7 +89,10 @@ export function emitWgslModel(graph: Graph, plan: MemoryPlan, name: string): Wgs
     const weightsOffset = weightsFloats;
     blocks.push(block);
     weightsFloats = alignBlock(weightsFloats + block.length);
-    return { entryPoint: entry, kernel: kernel.kind, node, workgroups: kernel.workgroups, weightsOffset, weightsLength: block.length, lines: [first, line - 1] as const };
+    return {
+      entryPoint: entry, kernel: kernel.kind, node, workgroups: kernel.workgroups, workgroupBytes: kernel.workgroupBytes ?? 0,
+      weightsOffset, weightsLength: block.length, lines: [first, line - 1] as const,
+    };
   });
 
   const weights = new Float32Array(weightsFloats);

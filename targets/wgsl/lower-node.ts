@@ -3,11 +3,12 @@
 import { convClassOf } from '../../compiler/ir/conv-class.ts';
 import { denseForm } from '../../compiler/ir/dense-form.ts';
 import { CompileError } from '../../compiler/ir/errors.ts';
-import type { Graph, Node, Value } from '../../compiler/ir/types.ts';
-import { numel } from '../../compiler/ir/types.ts';
+import type { Graph, Node, OpOf, Value } from '../../compiler/ir/types.ts';
 import type { Placement } from '../../compiler/plan/types.ts';
 import { isViewNode, viewPlacements } from '../../compiler/plan/views.ts';
+import type { ClassifierParams } from './kernels/classifier.ts';
 import { classifierKernel } from './kernels/classifier.ts';
+import type { Conv1x1Params } from './kernels/conv1x1.ts';
 import { conv1x1Kernel } from './kernels/conv1x1.ts';
 import { directConvKernel } from './kernels/conv-direct.ts';
 import { depthwiseKernel } from './kernels/depthwise.ts';
@@ -16,6 +17,7 @@ import { pointwiseKernel } from './kernels/pointwise.ts';
 import { globalAvgPoolKernel, poolKernel } from './kernels/pool.ts';
 import type { SpatialConvParams } from './kernels/spatial-conv-params.ts';
 import type { Operand } from './operand-address.ts';
+import { isSpatialMean, rendersEpilogue } from './op-kinds.ts';
 
 export interface LoweringContext {
   readonly graph: Graph;
@@ -25,46 +27,100 @@ export interface LoweringContext {
   readonly nextEntry: () => string;
 }
 
-const planeOf = (shape: readonly number[]): number => shape.slice(2).reduce((a, b) => a * b, 1);
+export const planeOf = (shape: readonly number[]): number => shape.slice(2).reduce((a, b) => a * b, 1);
 
-export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
+/** Typed access to one node's operands, failing with a one-line CompileError that names the node. */
+export interface NodeOperands {
+  readonly graph: Graph;
+  readonly node: Node;
+  readonly fail: (reason: string) => never;
+  readonly shape: (id: number) => readonly number[];
+  /** A computed operand (never a constant) and where it lives. */
+  readonly activation: (id: number) => Operand;
+  /** A constant f32 operand, or undefined when the optional operand is absent. */
+  readonly constant: (id: number | undefined, what: string) => Float32Array | undefined;
+}
+
+export function nodeOperands(cx: LoweringContext, node: Node): NodeOperands {
   const fail = (reason: string): never => {
     throw new CompileError(`wgsl target: ${reason}`, { node: node.origin, kind: 'unsupported' });
   };
   const value = (id: number): Value => cx.graph.values.get(id) ?? fail(`unknown value ${id}`);
-  const activation = (id: number): Operand => {
-    if (value(id).data) fail(`${node.op.kind} needs a computed operand here, found a constant`);
-    return cx.operandOf(cx.placementOf(id));
+  return {
+    graph: cx.graph,
+    node,
+    fail,
+    shape: (id) => value(id).type.shape,
+    activation: (id) => {
+      if (value(id).data) fail(`${node.op.kind} needs a computed operand here, found a constant`);
+      return cx.operandOf(cx.placementOf(id));
+    },
+    constant: (id, what) => {
+      if (id === undefined) return undefined;
+      const data = value(id).data;
+      if (!(data instanceof Float32Array)) return fail(`${node.op.kind} ${what} must be a constant f32 tensor`);
+      return data;
+    },
   };
-  const constant = (id: number | undefined, what: string): Float32Array | undefined => {
-    if (id === undefined) return undefined;
-    const data = value(id).data;
-    if (!(data instanceof Float32Array)) return fail(`${node.op.kind} ${what} must be a constant f32 tensor`);
-    return data;
+}
+
+/** The conv's op once its epilogue is one the kernels render (bias + optional ReLU). */
+function convOp(o: NodeOperands): OpOf<'conv2d'> {
+  const op = o.node.op as OpOf<'conv2d'>;
+  if (!rendersEpilogue(op)) o.fail(`conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`);
+  return op;
+}
+
+/** A 1x1 conv's parameters (the conv is pointwise). */
+export function conv1x1Params(o: NodeOperands): Conv1x1Params {
+  const { node } = o;
+  const op = convOp(o);
+  const [batch, inChannels] = o.shape(node.inputs[0]);
+  const yShape = o.shape(node.outputs[0]);
+  return {
+    x: o.activation(node.inputs[0]), y: o.activation(node.outputs[0]), inChannels, outChannels: yShape[1], plane: planeOf(yShape), batch,
+    weight: o.constant(node.inputs[1], 'weight')!, bias: o.constant(node.inputs[2], 'bias'), relu: op.activation === 'relu',
   };
+}
+
+/** A sliding-window conv's parameters (depthwise or direct). */
+export function spatialConvParams(o: NodeOperands): SpatialConvParams {
+  const { node } = o;
+  const op = convOp(o);
+  const xShape = o.shape(node.inputs[0]);
+  const yShape = o.shape(node.outputs[0]);
+  return {
+    x: o.activation(node.inputs[0]), y: o.activation(node.outputs[0]), inChannels: xShape[1], outChannels: yShape[1], groups: op.groups,
+    outPlane: planeOf(yShape), batch: xShape[0], weight: o.constant(node.inputs[1], 'weight')!, bias: o.constant(node.inputs[2], 'bias'),
+    relu: op.activation === 'relu',
+    window: { inH: xShape[2], inW: xShape[3], outW: yShape[3], kernel: op.kernel, stride: op.stride, pads: op.pads, dilations: op.dilations },
+  };
+}
+
+/** A dense / gemm / matMul layer's parameters: the weight [M,K] and bias with alpha/beta folded (dense-form.ts). */
+export function classifierParams(o: NodeOperands): ClassifierParams {
+  const form = denseForm(o.graph, o.node);
+  if (typeof form === 'string') return o.fail(form);
+  const { batch, inFeatures, outFeatures, weight, bias } = form;
+  return { a: o.activation(o.node.inputs[0]), y: o.activation(o.node.outputs[0]), inFeatures, outFeatures, batch, weight, bias };
+}
+
+export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
+  const operands = nodeOperands(cx, node);
+  const { fail, shape, activation } = operands;
   const entry = () => ({ entry: cx.nextEntry() });
   const op = node.op;
-  const xShape = value(node.inputs[0]).type.shape;
-  const yShape = value(node.outputs[0]).type.shape;
+  const xShape = shape(node.inputs[0]);
+  const yShape = shape(node.outputs[0]);
   const [batch, channels] = xShape;
 
   switch (op.kind) {
     case 'conv2d': {
       if (xShape.length !== 4) fail('only 2-D convolutions are supported');
-      const weight = constant(node.inputs[1], 'weight')!;
-      const bias = constant(node.inputs[2], 'bias');
-      const x = activation(node.inputs[0]);
-      const y = activation(node.outputs[0]);
-      const outChannels = yShape[1];
-      if (op.residual || (op.activation !== 'none' && op.activation !== 'relu')) fail(`conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`);
-      const relu = op.activation === 'relu';
       // The class comes from the IR (classify-convs).
-      const convClass = convClassOf(op, channels, outChannels);
-      if (convClass === 'pointwise') return [conv1x1Kernel(entry(), { x, y, inChannels: channels, outChannels, plane: planeOf(yShape), batch, weight, bias, relu })];
-      const params: SpatialConvParams = {
-        x, y, inChannels: channels, outChannels, groups: op.groups, outPlane: planeOf(yShape), batch, weight, bias, relu,
-        window: { inH: xShape[2], inW: xShape[3], outW: yShape[3], kernel: op.kernel, stride: op.stride, pads: op.pads, dilations: op.dilations },
-      };
+      const convClass = convClassOf(op, channels, yShape[1]);
+      if (convClass === 'pointwise') return [conv1x1Kernel(entry(), conv1x1Params(operands))];
+      const params = spatialConvParams(operands);
       return [convClass === 'depthwise' ? depthwiseKernel(entry(), params) : directConvKernel(entry(), params)];
     }
     case 'maxPool':
@@ -76,16 +132,13 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
     }
     case 'reduceMean':
     case 'globalAvgPool': {
-      if (op.kind === 'reduceMean') {
-        const axes = op.axes.map((a) => (a < 0 ? a + xShape.length : a)).sort();
-        if (axes.join() !== Array.from({ length: xShape.length - 2 }, (_, i) => i + 2).join()) fail('reduceMean is supported over the spatial axes only');
-      }
+      if (op.kind === 'reduceMean' && !isSpatialMean(op, xShape.length)) fail('reduceMean is supported over the spatial axes only');
       return [globalAvgPoolKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), channels, plane: planeOf(xShape), batch })];
     }
     case 'dense':
     case 'gemm':
     case 'matMul':
-      return [lowerClassifier(cx, node, activation, fail, entry)];
+      return [classifierKernel(entry(), classifierParams(operands))];
     case 'relu':
       return [pointwiseKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), channels, plane: planeOf(xShape) , batch, relu: true })];
     default:
@@ -94,33 +147,19 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
         const out = cx.placementOf(node.outputs[0]);
         let first = 0;
         return node.inputs.map((id) => {
-          const shape = value(id).type.shape;
-          const slice: Placement = { ...out, channelOffsets: out.channelOffsets.slice(first, (first += shape[1])) };
-          return pointwiseKernel(entry(), { x: activation(id), y: cx.operandOf(slice), channels: shape[1], plane: planeOf(shape), batch: shape[0], relu: false });
+          const s = shape(id);
+          const slice: Placement = { ...out, channelOffsets: out.channelOffsets.slice(first, (first += s[1])) };
+          return pointwiseKernel(entry(), { x: activation(id), y: cx.operandOf(slice), channels: s[1], plane: planeOf(s), batch: s[0], relu: false });
         });
       }
       if (isViewNode(cx.graph, node)) {
         // A view the plan had to materialise (it is a graph output): copy each output whose planes moved.
         const virtual = viewPlacements(cx.graph, node, node.inputs.map(cx.placementOf));
         return node.outputs.map((id, i) => {
-          const shape = value(id).type.shape;
-          return pointwiseKernel(entry(), { x: cx.operandOf(virtual[i]), y: activation(id), channels: shape[1], plane: planeOf(shape), batch: shape[0], relu: false });
+          const s = shape(id);
+          return pointwiseKernel(entry(), { x: cx.operandOf(virtual[i]), y: activation(id), channels: s[1], plane: planeOf(s), batch: s[0], relu: false });
         });
       }
       return fail(`no kernel for ${op.kind} (the passes should have removed or fused it)`);
   }
-}
-
-function lowerClassifier(
-  cx: LoweringContext,
-  node: Node,
-  activation: (id: number) => Operand,
-  fail: (reason: string) => never,
-  entry: () => { entry: string },
-): Kernel {
-  // The layer's weight [M,K] and bias with alpha/beta folded, whatever form (dense, gemm, matMul) it has.
-  const form = denseForm(cx.graph, node);
-  if (typeof form === 'string') return fail(form);
-  const { batch, inFeatures, outFeatures, weight, bias } = form;
-  return classifierKernel(entry(), { a: activation(node.inputs[0]), y: activation(node.outputs[0]), inFeatures, outFeatures, batch, weight, bias });
 }

@@ -9,6 +9,7 @@ import type { Artifact, Target } from '../../compiler/target.ts';
 import type { WebGpuModelDescription } from '../../runtime/webgpu-description.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
 import { emitWgslModel } from './emit-model.ts';
+import { wgslKernelGroups } from './kernel-groups.ts';
 import { manifestOf } from './manifest.ts';
 
 function littleEndianBytes(floats: Float32Array): Uint8Array {
@@ -51,6 +52,7 @@ function typedModule(description: WebGpuModelDescription): Artifact[] {
 export const wgslTarget: Target = {
   name: 'wgsl',
   passes: [],
+  kernelGroups: wgslKernelGroups,
   emit(graph, plan, { name }): Artifact[] {
     const { description, weights } = emitWgslModel(graph, plan, name);
     return [

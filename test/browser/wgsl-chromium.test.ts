@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { importOnnx } from '../../compiler/frontend/onnx/import-onnx.ts';
 import { runPipeline } from '../../compiler/pipeline.ts';
-import { planMemory } from '../../compiler/plan/plan-memory.ts';
+import { planForTarget } from '../../compiler/plan/plan-memory.ts';
 import { readNpy } from '../../runtime/npy.ts';
 import { wgslTarget } from '../../targets/wgsl/wgsl-target.ts';
-import { argmax, maxAbsDiff, REPO, writeArtifacts } from '../targets/wgsl/support.ts';
+import { argmax, expectedDispatches, maxAbsDiff, REPO, writeArtifacts } from '../targets/wgsl/support.ts';
 import { launchChromium, runInPage, serveModel } from './chromium-page.ts';
 
 describe('wgsl target in headless Chromium (WebGPU on SwiftShader)', () => {
@@ -22,7 +22,7 @@ describe('wgsl target in headless Chromium (WebGPU on SwiftShader)', () => {
     const input = readNpy(readFileSync(join(fixture, 'input.npy')), 'input.npy');
     const golden = readNpy(readFileSync(join(fixture, 'output.npy')), 'output.npy');
     const graph = runPipeline(importOnnx(readFileSync(join(fixture, 'model.onnx')), { file: 'model.onnx' }));
-    const dir = writeArtifacts(wgslTarget.emit(graph, planMemory(graph), { name: 'tiny' }), 'browser');
+    const dir = writeArtifacts(wgslTarget.emit(graph, planForTarget(graph, wgslTarget), { name: 'tiny' }), 'browser');
 
     const served = await serveModel(dir, 'tiny');
     try {
@@ -31,7 +31,7 @@ describe('wgsl target in headless Chromium (WebGPU on SwiftShader)', () => {
       expect(result.output).to.have.length(golden.data.length);
       expect(maxAbsDiff(result.output, golden.data), 'max |browser - PyTorch|').to.be.at.most(1e-4);
       expect(argmax(result.output)).to.equal(argmax(golden.data));
-      expect(result.dispatches).to.equal(graph.nodes.filter((n) => !['split', 'concat', 'channelShuffle', 'reshape', 'identity'].includes(n.op.kind)).length);
+      expect(result.dispatches).to.equal(expectedDispatches(graph));
     } finally {
       await served.close();
     }

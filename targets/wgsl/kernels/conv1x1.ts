@@ -4,6 +4,7 @@
 // [M/8][Cin][8] at compile time so a block's weights for one input channel are contiguous. Input channels are
 // read through the routing tables, so a shuffled or split input costs nothing. The workgroup is shaped to the
 // plane (16x4 on 7x7 planes, 64x1 on large ones) so small late-stage planes still fill it.
+// The weight packing (packPointwise) is shared with the fused depthwise -> 1x1 kernel.
 
 import type { Operand } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
@@ -12,7 +13,7 @@ import type { Kernel, KernelContext } from './kernel.ts';
 import { ceilDiv, kernelHead, WORKGROUP_SIZE } from './kernel.ts';
 
 /** Output channels per invocation (two vec4 accumulators per pixel). */
-const OC_BLOCK = 8;
+export const OC_BLOCK = 8;
 /** Neighbouring pixels per invocation. */
 const PIXELS = 4;
 
@@ -37,8 +38,16 @@ function workgroupShape(pixelGroups: number): [number, number] {
   return [x, WORKGROUP_SIZE / x];
 }
 
-export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
-  const block = new WeightBlock();
+/** Where a pointwise block's packed weights and padded bias sit in its kernel's weight block. */
+export interface PackedPointwise {
+  readonly weights: number;
+  readonly bias: number;
+  /** Output-channel blocks of OC_BLOCK. */
+  readonly blocks: number;
+}
+
+/** Adds the weights as [M/8][Cin][8] and the bias padded to a multiple of 8 to `block`. */
+export function packPointwise(block: WeightBlock, k: Pick<Conv1x1Params, 'inChannels' | 'outChannels' | 'weight' | 'bias'>): PackedPointwise {
   const blocks = ceilDiv(k.outChannels, OC_BLOCK);
   const packed = new Float32Array(blocks * k.inChannels * OC_BLOCK);
   for (let m = 0; m < k.outChannels; m++) {
@@ -47,6 +56,12 @@ export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
   }
   const weights = block.add(packed);
   const bias = block.add(Float32Array.from({ length: blocks * OC_BLOCK }, (_, m) => k.bias?.[m] ?? 0));
+  return { weights, bias, blocks };
+}
+
+export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
+  const block = new WeightBlock();
+  const packed = packPointwise(block, k);
   const pixelGroups = ceilDiv(k.plane, PIXELS);
   const [wx, wy] = workgroupShape(pixelGroups);
   const e = ctx.entry;
@@ -57,13 +72,13 @@ export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
     `  let p = g.x * ${u32(PIXELS)};
   let ob = g.y;
   let n = g.z;
-  if (p >= ${u32(k.plane)} || ob >= ${u32(blocks)}) { return; }
-  let b = ${u32(bias)} + ob * ${u32(OC_BLOCK)};
+  if (p >= ${u32(k.plane)} || ob >= ${u32(packed.blocks)}) { return; }
+  let b = ${u32(packed.bias)} + ob * ${u32(OC_BLOCK)};
   let lo = w[b / 4u];
   let hi = w[b / 4u + 1u];
   var lo0 = lo; var lo1 = lo; var lo2 = lo; var lo3 = lo;
   var hi0 = hi; var hi1 = hi; var hi2 = hi; var hi3 = hi;
-  var i = (${u32(weights)} + ob * ${u32(k.inChannels * OC_BLOCK)}) / 4u; // in vec4s: block parts are vec4-aligned
+  var i = (${u32(packed.weights)} + ob * ${u32(k.inChannels * OC_BLOCK)}) / 4u; // in vec4s: block parts are vec4-aligned
   for (var c = 0u; c < ${u32(k.inChannels)}; c++) {
     let a = ${e}_x(c, n) + p;
     let v0 = act[a]; let v1 = act[a + 1u]; let v2 = act[a + 2u]; let v3 = act[a + 3u];
@@ -86,5 +101,5 @@ export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
   }
 }
 `;
-  return { kind: 'conv1x1', code, block, workgroups: [ceilDiv(pixelGroups, wx), ceilDiv(blocks, wy), k.batch] };
+  return { kind: 'conv1x1', code, block, workgroups: [ceilDiv(pixelGroups, wx), ceilDiv(packed.blocks, wy), k.batch] };
 }

@@ -20,6 +20,8 @@ export interface Kernel {
   readonly workgroups: readonly [number, number, number];
   /** The weights, bias and tables this kernel binds. */
   readonly block: WeightBlock;
+  /** Bytes of var<workgroup> memory the entry point uses (fused kernels keep their intermediate there). */
+  readonly workgroupBytes?: number;
 }
 
 /** Everything a generator needs besides its node: the entry name also prefixes its helpers. */
@@ -29,21 +31,34 @@ export interface KernelContext {
 
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
+/** What a kernel's entry point needs beyond kernelHead's defaults. */
+export interface EntryExtras {
+  /** Parameter list of the entry point (default: the global invocation id `g`). */
+  readonly builtins?: string;
+  /** Module-scope WGSL between the address functions and the entry (workgroup variables, helpers). */
+  readonly declarations?: string;
+}
+
 /**
  * A kernel's text up to the first statement of its body: one address function `<entry>_<name>(c, n)` per
  * operand, in the order given (a routing table is appended to `block` at that point), then the `@compute`
- * header. Every kernel indexes its work by the global invocation id `g`.
+ * header. Unless `extras.builtins` says otherwise, a kernel indexes its work by the global invocation id `g`.
  */
 export function kernelHead(
   ctx: KernelContext,
   block: WeightBlock,
   operands: Readonly<Record<string, Operand>>,
   workgroupSize: number | readonly [number, number] = WORKGROUP_SIZE,
+  extras: EntryExtras = {},
 ): string {
   const addresses = Object.entries(operands).map(([name, operand]) => addressFunction(`${ctx.entry}_${name}`, operand, block));
   const size = typeof workgroupSize === 'number' ? `${workgroupSize}` : workgroupSize.join(', ');
-  return `${addresses.join('')}@compute @workgroup_size(${size})\nfn ${ctx.entry}(@builtin(global_invocation_id) g: vec3<u32>) {\n`;
+  const builtins = extras.builtins ?? '@builtin(global_invocation_id) g: vec3<u32>';
+  return `${addresses.join('')}${extras.declarations ?? ''}@compute @workgroup_size(${size})\nfn ${ctx.entry}(${builtins}) {\n`;
 }
+
+/** Entry parameters of kernels that share work across their workgroup: local index `li`, workgroup id `wg`. */
+export const WORKGROUP_BUILTINS = '@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3<u32>';
 
 /**
  * First statements of a kernel run once per output pixel `p` of channel `c` and batch item `n`; the

@@ -63,6 +63,26 @@ describe('planMemory', () => {
     expect(plan.arenaFloats).to.equal(96);
   });
 
+  it('a kernel group keeps its first member\'s inputs allocated until the last member wrote (hand-derived)', () => {
+    const { b, x, conv } = toy();
+    const a = conv(x, 2);
+    const c = conv(a, 2);
+    const d = conv(c, 2);
+    b.outputs = [conv(d, 2)];
+    const graph = b.build();
+    const [, second, third] = graph.nodes.map((n) => n.id);
+    const offsets = (plan: ReturnType<typeof planMemory>, id: number) => plan.placements.get(id)!.channelOffsets;
+    // Alone, d (step 2) takes the planes of a, whose last reader ran at step 1: floats 0 and 16.
+    const alone = expectSound(graph);
+    expect(offsets(alone, d)).to.deep.equal(offsets(alone, a));
+    // Fused, the kernel computing d still reads a: d must land elsewhere (three values live: 96 floats).
+    const grouped = planMemory(graph, { kernelGroups: [[second, third]] });
+    expect(grouped.kernelGroups).to.deep.equal([[second, third]]);
+    expect(offsets(grouped, d).filter((o) => offsets(grouped, a).includes(o))).to.deep.equal([]);
+    expect(grouped.arenaFloats).to.equal(96);
+    expect(() => planMemory(graph, { kernelGroups: [[third, second]] })).to.throw(CompileError, /schedule order/);
+  });
+
   it('materialises a view that produces a graph output and flags it as a copy', () => {
     const { b, x, conv } = toy();
     const y = conv(x, 4);

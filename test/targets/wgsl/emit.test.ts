@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { CompileError } from '../../../compiler/ir/errors.ts';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
 import type { Graph } from '../../../compiler/ir/types.ts';
-import { planMemory } from '../../../compiler/plan/plan-memory.ts';
+import { planForTarget, planMemory } from '../../../compiler/plan/plan-memory.ts';
 import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
 import { wgslTarget } from '../../../targets/wgsl/wgsl-target.ts';
 import { buildShuffleNetV2 } from '../../compiler/plan/shufflenet-graphs.ts';
@@ -94,6 +94,22 @@ describe('wgsl target: emitted artifacts', () => {
     expect(description.wgsl).to.match(/u32\(ws\(\d+u \+ c\)\)/);
     for (const s of description.steps) expect(s.weightsOffset % 64, s.entryPoint).to.equal(0);
   });
+
+  for (const width of [0.5, 1, 1.5, 2] as const) {
+    it(`ShuffleNetV2 x${width} planned with the target's kernel groups: 39 dispatches, workgroup memory within 16 KiB`, () => {
+      const g = buildShuffleNetV2({ width, form: 'routed' });
+      const { description } = emitWgslModel(g, planForTarget(g, wgslTarget), 'x');
+      const kinds = description.steps.map((s) => s.kernel);
+      // stem, max pool, 3 + 13 units with one fused depthwise + 1x1 per branch (19), 16 other 1x1 convs, conv5,
+      // and the pooled classifier.
+      expect(kinds).to.have.length(39);
+      expect(kinds.filter((k) => k === 'depthwise-conv1x1')).to.have.length(19);
+      expect(kinds.filter((k) => k === 'depthwise' || k === 'globalAvgPool' || k === 'classifier')).to.deep.equal([]);
+      expect(kinds.at(-1)).to.equal('globalAvgPool-classifier');
+      for (const s of description.steps) expect(s.workgroupBytes, s.entryPoint).to.be.at.most(16384);
+      expect((description.wgsl.match(/var<workgroup>/g) ?? []).length).to.equal(20);
+    });
+  }
 
   it('node names from the model reach comments and messages only as [A-Za-z0-9_./:-]', () => {
     const g = handConv(EVIL);

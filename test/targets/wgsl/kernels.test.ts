@@ -6,16 +6,19 @@ import { expect } from 'chai';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
 import type { Activation, Graph, Op, Pads4, Pair } from '../../../compiler/ir/types.ts';
 import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
-import { planMemory } from '../../../compiler/plan/plan-memory.ts';
+import { planForTarget, planMemory } from '../../../compiler/plan/plan-memory.ts';
 import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
 import { createWebGpuModel } from '../../../runtime/webgpu-model.ts';
 import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
+import { wgslTarget } from '../../../targets/wgsl/wgsl-target.ts';
 import { dawnCompatDevice, maxAbsDiff, randomFloats } from './support.ts';
 
 let gpu: AcquiredDevice;
 
-async function runOnGpu(graph: Graph, input: Float32Array): Promise<{ output: Float32Array; dispatches: number; kernels: string[] }> {
-  const { description, weights } = emitWgslModel(graph, planMemory(graph), 'case');
+/** `fused`: plan with the target's kernel groups (what the CLI does), so groups run as one kernel. */
+async function runOnGpu(graph: Graph, input: Float32Array, fused = false): Promise<{ output: Float32Array; dispatches: number; kernels: string[] }> {
+  const plan = fused ? planForTarget(graph, wgslTarget) : planMemory(graph);
+  const { description, weights } = emitWgslModel(graph, plan, 'case');
   const model = await createWebGpuModel(description, { device: gpu.device, weights });
   try {
     return { output: await model.run(input), dispatches: model.dispatchesPerInference, kernels: description.steps.map((s) => s.kernel) };
@@ -24,12 +27,14 @@ async function runOnGpu(graph: Graph, input: Float32Array): Promise<{ output: Fl
   }
 }
 
-async function expectMatchesInterpreter(graph: Graph, seed = 1): Promise<string[]> {
+async function expectMatchesInterpreter(graph: Graph, seed = 1, fused = false): Promise<string[]> {
   const shape = graph.values.get(graph.inputs[0])!.type.shape;
   const input = randomFloats(shape.reduce((a, b) => a * b, 1), seed);
-  const { output, kernels } = await runOnGpu(graph, input);
+  const { output, kernels } = await runOnGpu(graph, input, fused);
   const [reference] = runGraph(graph, [input]);
-  expect(maxAbsDiff(output, reference)).to.be.at.most(1e-5);
+  // f32 rounding grows with the magnitude of the sums: 1e-5 absolute, or 1e-6 of the largest logit beyond 10.
+  const scale = Math.max(10, ...Array.from(reference, Math.abs));
+  expect(maxAbsDiff(output, reference)).to.be.at.most(1e-6 * scale);
   return kernels;
 }
 
@@ -143,5 +148,33 @@ describe('wgsl kernels on Dawn (GLES, compatibility mode)', () => {
     const [r] = n.node({ kind: 'relu' }, [n.conv(n.x, 5)]);
     const [cat] = n.node({ kind: 'concat', axis: 1 }, [n.conv(r, 2), r]);
     expect(await expectMatchesInterpreter(n.build(cat), 3)).to.deep.equal(['conv1x1', 'relu', 'conv1x1', 'copy', 'copy']);
+  });
+
+  it('fused depthwise -> 1x1: stride 2 with padding, 13 outputs (a partial block), batch 2, several tiles', async () => {
+    const n = new Net([2, 12, 17, 19]);
+    const dw = n.conv(n.x, 12, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], groups: 12 });
+    const graph = n.build(n.conv(dw, 13, { act: 'relu' }));
+    expect(await expectMatchesInterpreter(graph, 4, true)).to.deep.equal(['depthwise-conv1x1']);
+    expect(await expectMatchesInterpreter(graph, 4)).to.deep.equal(['depthwise', 'conv1x1']);
+  });
+
+  it('fused depthwise -> 1x1 in a routed ShuffleNet unit: shuffled input, depthwise ReLU and dilation, 4-pixel tiles', async () => {
+    // 520 channels leave room for tiles of 4 pixels only; the unit's output lands where its input half was.
+    const n = new Net([1, 8, 5, 6]);
+    const [shuffled] = n.node({ kind: 'channelShuffle', groups: 2 }, [n.conv(n.x, 1040)]);
+    const [left, right] = n.node({ kind: 'split', axis: 1, sizes: [520, 520] }, [shuffled]);
+    const a = n.conv(right, 520, { act: 'relu' });
+    const dw = n.conv(a, 520, { k: [3, 3], dil: [2, 1], pads: [2, 1, 2, 1], groups: 520, act: 'relu' });
+    const [joined] = n.node({ kind: 'concat', axis: 1 }, [left, n.conv(dw, 520, { act: 'relu' })]);
+    const [out] = n.node({ kind: 'channelShuffle', groups: 2 }, [joined]);
+    expect(await expectMatchesInterpreter(n.build(n.conv(out, 8)), 5, true)).to.deep.equal(['conv1x1', 'conv1x1', 'depthwise-conv1x1', 'conv1x1']);
+  });
+
+  it('fused global pool -> flatten -> gemm: batch 2, 9 classes (a partial vec4), alpha and beta', async () => {
+    const n = new Net([2, 6, 4, 3]);
+    const [pooled] = n.node({ kind: 'globalAvgPool' }, [n.conv(n.x, 6, { act: 'relu' })]);
+    const [flat] = n.node({ kind: 'reshape', shape: [2, 6] }, [pooled]);
+    const [g] = n.node({ kind: 'gemm', transA: false, transB: true, alpha: 0.5, beta: 2 }, [flat, n.const([9, 6]), n.const([9])]);
+    expect(await expectMatchesInterpreter(n.build(g), 6, true)).to.deep.equal(['conv1x1', 'globalAvgPool-classifier']);
   });
 });

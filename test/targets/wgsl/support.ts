@@ -86,3 +86,14 @@ export function argmax(a: ArrayLike<number>): number {
   for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
   return best;
 }
+
+/**
+ * Dispatches the WGSL target should need for a pipeline-compiled ShuffleNetV2 planned with its kernel groups:
+ * views cost none, each depthwise conv shares one with the 1x1 conv after it, the global pool with the classifier.
+ */
+export function expectedDispatches(graph: Graph): number {
+  const kinds = graph.nodes.map((n) => n.op.kind);
+  const computeNodes = kinds.filter((k) => !['split', 'concat', 'channelShuffle', 'reshape', 'identity'].includes(k)).length;
+  const depthwise = graph.nodes.filter((n) => n.op.kind === 'conv2d' && n.op.groups > 1).length;
+  return computeNodes - depthwise - kinds.filter((k) => k === 'globalAvgPool' || k === 'reduceMean').length;
+}

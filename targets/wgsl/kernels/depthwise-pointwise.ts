@@ -1,0 +1,130 @@
+// A depthwise conv and the 1x1 conv reading it, in one dispatch (ShuffleNetV2's branch tail: 3x3 depthwise,
+// then 1x1 + ReLU). Each workgroup owns a tile of P output pixels of one batch item:
+//   1. its 64 invocations compute the depthwise result for every channel of the tile into workgroup memory
+//      (C x P floats, within the 16 KiB every adapter has: P shrinks as C grows), 4 pixels of one channel per
+//      item so that each tap's weight is loaded once for the 4;
+//   2. after one barrier they compute the 1x1 conv from that memory in conv1x1.ts's register tile (8 output
+//      channels x 4 pixels per item), items spread over the invocations.
+// The depthwise result never reaches the activation buffer and each depthwise value is computed once.
+// Loads are what the software adapters pay for (llvmpipe and SwiftShader run invocations in SIMD lanes and
+// load per lane), so both phases are tiled to load as little per multiply-add as the separate kernels or less.
+// The memory plan keeps the depthwise input allocated until the 1x1 output is written (a kernel group): a
+// workgroup's window reads pixels that another workgroup's output could overwrite otherwise.
+
+import { WeightBlock } from '../weight-block.ts';
+import { u32 } from '../wgsl-text.ts';
+import type { Conv1x1Params } from './conv1x1.ts';
+import { OC_BLOCK, packPointwise } from './conv1x1.ts';
+import type { Kernel, KernelContext } from './kernel.ts';
+import { ceilDiv, kernelHead, WORKGROUP_BUILTINS, WORKGROUP_SIZE } from './kernel.ts';
+import type { SpatialConvParams } from './spatial-conv-params.ts';
+
+/** Pixels per item in both phases (one vec4). */
+const PIXELS = 4;
+/** Largest tile: 16 pixel groups, so 4 output blocks already give the 1x1 phase one item per invocation. */
+const MAX_TILE_PIXELS = 64;
+
+export interface DepthwisePointwiseParams {
+  /** The depthwise conv (its `y` is never written). */
+  readonly depthwise: SpatialConvParams;
+  /** The 1x1 conv reading the depthwise result (its `x` is never read). */
+  readonly pointwise: Omit<Conv1x1Params, 'x'>;
+  /** var<workgroup> capacity to use, in floats. */
+  readonly workgroupFloats: number;
+}
+
+/** The smallest tile, in pixels: kernel-groups.ts fuses only when C times this fits workgroup memory. */
+export const MIN_TILE_PIXELS = PIXELS;
+
+/** Pixels per tile: a multiple of 4 within memory, spread evenly so the last tile is not mostly empty. */
+export function tilePixels(channels: number, plane: number, workgroupFloats: number): number {
+  const most = Math.min(MAX_TILE_PIXELS, Math.floor(workgroupFloats / channels / PIXELS) * PIXELS);
+  if (most < PIXELS) throw new Error(`internal: ${channels} channels leave no tile in ${workgroupFloats} workgroup floats`);
+  return ceilDiv(ceilDiv(plane, ceilDiv(plane, most)), PIXELS) * PIXELS;
+}
+
+const i32 = (n: number) => `${n}i`;
+
+export function depthwisePointwiseKernel(ctx: KernelContext, k: DepthwisePointwiseParams): Kernel {
+  const dw = k.depthwise;
+  const pw = k.pointwise;
+  const win = dw.window;
+  const channels = dw.inChannels;
+  const plane = dw.outPlane;
+  const tile = tilePixels(channels, plane, k.workgroupFloats);
+  const groups = tile / PIXELS;
+  const block = new WeightBlock();
+  const dwWeights = block.add(dw.weight);
+  const dwBias = block.add(dw.bias ?? new Float32Array(channels));
+  const packed = packPointwise(block, { ...pw, inChannels: channels });
+  const e = ctx.entry;
+  const t = `${e}_t`;
+  const relu = (v: string) => (pw.relu ? `max(${v}, vec4<f32>(0.0))` : v);
+  const lanes = ['x', 'y', 'z', 'w'];
+  // Padding taps read address 0 of the plane and are masked, as in window.ts.
+  const tapLoads = lanes.map((l) => `select(0.0, act[src + q.${l}], ok.${l})`).join(', ');
+  const code =
+    kernelHead(ctx, block, { x: dw.x, y: pw.y }, WORKGROUP_SIZE, { builtins: WORKGROUP_BUILTINS, declarations: `var<workgroup> ${t}: array<vec4<f32>, ${channels * groups}>;\n` }) +
+    `  let n = wg.z;
+  let p0 = wg.x * ${u32(tile)};
+  for (var i = li; i < ${u32(channels * groups)}; i += ${u32(WORKGROUP_SIZE)}) {
+    let c = i / ${u32(groups)};
+    let pix = vec4<u32>(p0 + (i % ${u32(groups)}) * 4u) + vec4<u32>(0u, 1u, 2u, 3u);
+    let oy = vec4<i32>(pix / ${u32(win.outW)});
+    let ox = vec4<i32>(pix % ${u32(win.outW)});
+    let src = ${e}_x(c, n);
+    let wc = ${u32(dwWeights)} + c * ${u32(win.kernel[0] * win.kernel[1])};
+    var acc = vec4<f32>(ws(${u32(dwBias)} + c));
+    for (var ky = 0i; ky < ${i32(win.kernel[0])}; ky++) {
+      let iy = oy * ${i32(win.stride[0])} + vec4<i32>(ky * ${i32(win.dilations[0])} - ${i32(win.pads[0])});
+      let rowOk = (iy >= vec4<i32>(0i)) & (iy < vec4<i32>(${i32(win.inH)}));
+      for (var kx = 0i; kx < ${i32(win.kernel[1])}; kx++) {
+        let ix = ox * ${i32(win.stride[1])} + vec4<i32>(kx * ${i32(win.dilations[1])} - ${i32(win.pads[1])});
+        let ok = rowOk & (ix >= vec4<i32>(0i)) & (ix < vec4<i32>(${i32(win.inW)}));
+        let q = vec4<u32>(select(vec4<i32>(0i), iy * ${i32(win.inW)} + ix, ok));
+        acc += ws(wc + u32(ky * ${i32(win.kernel[1])} + kx)) * vec4<f32>(${tapLoads});
+      }
+    }
+    ${t}[i] = ${dw.relu ? 'max(acc, vec4<f32>(0.0))' : 'acc'};
+  }
+  workgroupBarrier();
+  for (var i = li; i < ${u32(groups * packed.blocks)}; i += ${u32(WORKGROUP_SIZE)}) {
+    let g = i % ${u32(groups)};
+    let ob = i / ${u32(groups)};
+    let p = p0 + g * 4u;
+    let b = (${u32(packed.bias)} + ob * ${u32(OC_BLOCK)}) / 4u; // in vec4s: block parts are vec4-aligned
+    let lo = w[b];
+    let hi = w[b + 1u];
+    var lo0 = lo; var lo1 = lo; var lo2 = lo; var lo3 = lo;
+    var hi0 = hi; var hi1 = hi; var hi2 = hi; var hi3 = hi;
+    var wi = (${u32(packed.weights)} + ob * ${u32(channels * OC_BLOCK)}) / 4u;
+    for (var c = 0u; c < ${u32(channels)}; c++) {
+      let v = ${t}[c * ${u32(groups)} + g];
+      let wl = w[wi];
+      let wh = w[wi + 1u];
+      lo0 += wl * v.x; lo1 += wl * v.y; lo2 += wl * v.z; lo3 += wl * v.w;
+      hi0 += wh * v.x; hi1 += wh * v.y; hi2 += wh * v.z; hi3 += wh * v.w;
+      wi += ${u32(OC_BLOCK / 4)};
+    }
+    let outs = array<vec4<f32>, 8>(${['lo0', 'lo1', 'lo2', 'lo3', 'hi0', 'hi1', 'hi2', 'hi3'].map(relu).join(', ')});
+    let m0 = ob * ${u32(OC_BLOCK)};
+    for (var j = 0u; j < ${u32(OC_BLOCK)}; j++) {
+      if (m0 + j < ${u32(pw.outChannels)}) {
+        let o = ${e}_y(m0 + j, n) + p;
+        let half = (j / 4u) * 4u;
+        for (var q = 0u; q < ${u32(PIXELS)}; q++) {
+          if (p + q < ${u32(plane)}) { act[o + q] = outs[half + q][j % 4u]; }
+        }
+      }
+    }
+  }
+}
+`;
+  return {
+    kind: 'depthwise-conv1x1',
+    code,
+    block,
+    workgroups: [ceilDiv(plane, tile), 1, dw.batch],
+    workgroupBytes: channels * tile * 4,
+  };
+}
