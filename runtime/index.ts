@@ -10,7 +10,7 @@ export type { BytesSource, WasmBuild, WasmModel, WasmModelOptions, WasmSource } 
 export { createWebGpuModel } from './webgpu-model.ts';
 export type { WebGpuModel, WebGpuModelOptions } from './webgpu-model.ts';
 export type { WebGpuModelDescription } from './webgpu-description.ts';
-export type { WeightsSource } from './webgpu-weights.ts';
+export type { ShaderSource, WeightsSource } from './webgpu-weights.ts';
 export { IMAGENET_MEAN, IMAGENET_STD, centreCrop, normalisedTensor, preprocessImage, resizeAndCrop } from './image/preprocess.ts';
 export type { PreprocessOptions } from './image/preprocess.ts';
 export type { RgbImage } from './image/rgb-image.ts';

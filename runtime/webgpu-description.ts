@@ -1,5 +1,6 @@
-// What the WGSL target hands the WebGPU runtime: one shader module, a flat list of dispatches, and where
-// the input and output sit in the single activation buffer. Plain data (JSON-able), embedded in `<name>.ts`.
+// What the WGSL target hands the WebGPU runtime besides the shader itself: a flat list of dispatches, and where
+// the input and output sit in the single activation buffer. Plain data (JSON-able), embedded in `<name>.js`.
+// The WGSL is not in here: it is `<name>.wgsl`, which the runtime loads (the one copy of it a model ships).
 
 export interface WebGpuStep {
   /** Entry point in the module; also the kernel's id in messages ("k12"). */
@@ -17,7 +18,7 @@ export interface WebGpuStep {
   /** The kernel's block of the weights buffer, in floats (offset a multiple of 64 = 256 bytes). */
   readonly weightsOffset: number;
   readonly weightsLength: number;
-  /** 1-based inclusive line range of the kernel in `wgsl`, to map compiler messages back to it. */
+  /** 1-based inclusive line range of the kernel in `<name>.wgsl`, to map compiler messages back to it. */
   readonly lines: readonly [number, number];
 }
 
@@ -25,7 +26,6 @@ export interface WebGpuModelDescription {
   readonly name: string;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
-  readonly wgsl: string;
   readonly workgroupSize: number;
   /** Length of `<name>.weights.bin` in floats. */
   readonly weightsFloats: number;

@@ -9,14 +9,16 @@ import type { WebGpuModelDescription } from './webgpu-description.ts';
 import { acquireDevice } from './webgpu-device.ts';
 import { compileError, describeStep, WebGpuModelError } from './webgpu-errors.ts';
 import { checkLimits, requirementsOf } from './webgpu-limits.ts';
-import type { WeightsSource } from './webgpu-weights.ts';
-import { loadWeights } from './webgpu-weights.ts';
+import type { ShaderSource, WeightsSource } from './webgpu-weights.ts';
+import { loadShader, loadWeights } from './webgpu-weights.ts';
 
 export interface WebGpuModelOptions {
   /** Use this device (the caller keeps owning it); otherwise one is acquired and destroyed by dispose(). */
   readonly device?: GPUDevice;
   /** Weights bytes or where to load them from; the emitted module defaults to `<name>.weights.bin` next to itself. */
   readonly weights?: WeightsSource;
+  /** The WGSL code, or where to load it from; the emitted module defaults to `<name>.wgsl` next to itself. */
+  readonly wgsl?: ShaderSource;
 }
 
 export interface WebGpuModel extends Model {
@@ -40,22 +42,23 @@ const COMPUTE_STAGE = 0x4;
 
 export async function createWebGpuModel(model: WebGpuModelDescription, options: WebGpuModelOptions = {}): Promise<WebGpuModel> {
   if (!options.weights) throw new WebGpuModelError(`model ${model.name}: no weights given`);
-  const weights = await loadWeights(options.weights, model.weightsFloats);
+  if (options.wgsl === undefined) throw new WebGpuModelError(`model ${model.name}: no WGSL given`);
+  const [weights, wgsl] = await Promise.all([loadWeights(options.weights, model.weightsFloats), loadShader(options.wgsl)]);
   const needs = requirementsOf(model);
   const acquired = options.device ? undefined : await acquireDevice({ maxStorageBufferBindingSize: needs.maxBindingBytes, maxBufferSize: needs.maxBufferBytes });
   const device = options.device ?? acquired!.device;
   try {
     checkLimits(device.limits, needs);
-    return await build(model, device, weights, () => acquired?.release());
+    return await build(model, wgsl, device, weights, () => acquired?.release());
   } catch (e) {
     acquired?.release();
     throw e;
   }
 }
 
-async function build(model: WebGpuModelDescription, device: GPUDevice, weights: Float32Array, release: () => void): Promise<WebGpuModel> {
+async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDevice, weights: Float32Array, release: () => void): Promise<WebGpuModel> {
   device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label: `${model.name}.wgsl`, code: model.wgsl });
+  const module = device.createShaderModule({ label: `${model.name}.wgsl`, code: wgsl });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length) {

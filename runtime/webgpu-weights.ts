@@ -1,4 +1,5 @@
-// Loads `<name>.weights.bin` (little-endian f32) from bytes, a URL or a path, in browsers and in Node.
+// Loads a WGSL model's files, `<name>.weights.bin` (little-endian f32) and `<name>.wgsl`, from bytes, a URL or a
+// path, in browsers and in Node.
 
 export type WeightsSource = ArrayBuffer | ArrayBufferView | URL | string;
 
@@ -15,7 +16,7 @@ async function readBytes(source: WeightsSource): Promise<ArrayBuffer> {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
   const response = await fetch(source as URL | string);
-  if (!response.ok) throw new Error(`cannot load weights from ${String(source)}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`cannot load ${String(source)}: HTTP ${response.status}`);
   return response.arrayBuffer();
 }
 
@@ -27,4 +28,11 @@ export async function loadWeights(source: WeightsSource, expectedFloats: number)
   const floats = new Float32Array(expectedFloats);
   for (let i = 0; i < expectedFloats; i++) floats[i] = view.getFloat32(i * 4, true);
   return floats;
+}
+
+/** WGSL code as given, or loaded from a URL (`<name>.wgsl`: the one copy of the shader a compiled model has). */
+export type ShaderSource = string | URL;
+
+export async function loadShader(source: ShaderSource): Promise<string> {
+  return typeof source === 'string' ? source : new TextDecoder().decode(await readBytes(source));
 }

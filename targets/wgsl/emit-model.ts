@@ -21,6 +21,8 @@ import { safeOrigin } from './wgsl-text.ts';
 
 export interface WgslModel {
   readonly description: WebGpuModelDescription;
+  /** The shader module (`<name>.wgsl`). */
+  readonly wgsl: string;
   readonly weights: Float32Array;
 }
 
@@ -98,7 +100,7 @@ export function emitWgslModel(graph: Graph, plan: MemoryPlan, name: string): Wgs
   const weights = new Float32Array(weightsFloats);
   steps.forEach((s, i) => weights.set(blocks[i], s.weightsOffset));
   const description: WebGpuModelDescription = {
-    name, inputShape, outputShape, wgsl, workgroupSize: WORKGROUP_SIZE, weightsFloats, activationFloats, inputOffset, outputOffset, steps,
+    name, inputShape, outputShape, workgroupSize: WORKGROUP_SIZE, weightsFloats, activationFloats, inputOffset, outputOffset, steps,
   };
-  return { description, weights };
+  return { description, wgsl, weights };
 }

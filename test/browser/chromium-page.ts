@@ -1,14 +1,16 @@
-// Serves a compiled WGSL model to headless Debian Chromium (WebGPU on SwiftShader) and calls it from the page.
-// Shared by the browser test and bench/wgsl-latency.ts.
+// Headless Debian Chromium (WebGPU on SwiftShader) driving pages served from 127.0.0.1: the one harness the
+// browser tests and benches share (test/browser, test/plugin, bench/wgsl-latency.ts, bench/wgsl-vs-ort-web.ts).
+// Files are served from a map (path -> bytes), a built folder, or folders read on request (onnxruntime-web's
+// 27 MB of wasm is only read if a page asks for it).
 //
 // The emitted `<name>.js` is bundled for the page with esbuild; the page is served from http://127.0.0.1 (a
 // secure context: about:blank has no navigator.gpu) on an ephemeral port.
 
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -52,18 +54,32 @@ export interface ServedModel {
   close(): Promise<void>;
 }
 
-/** Bundles `<dir>/<name>.js` for the browser and serves it with its weights on 127.0.0.1. */
-export async function serveModel(dir: string, name: string): Promise<ServedModel> {
-  writeFileSync(join(dir, 'page.js'), PAGE_SCRIPT(name));
-  const bundle = await build({ entryPoints: [join(dir, 'page.js')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
-  return serveFiles({
-    '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/bundle.js"></script>' },
-    '/bundle.js': { type: 'text/javascript', body: bundle.outputFiles[0].text },
-    [`/${name}.weights.bin`]: { type: 'application/octet-stream', body: readFileSync(join(dir, `${name}.weights.bin`)) },
-  });
+/** Bundles a page script (written to `<dir>/<file>`, so its relative imports resolve there) for the browser. */
+export async function bundlePage(dir: string, file: string, source: string): Promise<ServedFile> {
+  writeFileSync(join(dir, file), source);
+  const bundle = await build({ entryPoints: [join(dir, file)], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  return { type: 'text/javascript', body: bundle.outputFiles[0].text };
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+/** An HTML page loading `/bundle.js`, plus the given files. */
+export function pageFiles(bundle: ServedFile, files: Record<string, ServedFile> = {}): Record<string, ServedFile> {
+  return { '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/bundle.js"></script>' }, '/bundle.js': bundle, ...files };
+}
+
+/** A compiled WGSL model's run-time files: `<name>.weights.bin` and `<name>.wgsl`. */
+export function wgslModelFiles(dir: string, name: string): Record<string, ServedFile> {
+  const files: Record<string, ServedFile> = {};
+  for (const file of [`${name}.weights.bin`, `${name}.wgsl`]) files[`/${file}`] = { type: contentType(file), body: readFileSync(join(dir, file)) };
+  return files;
+}
+
+/** Bundles `<dir>/<name>.js` for the browser and serves it with its weights and shader on 127.0.0.1. */
+export async function serveModel(dir: string, name: string): Promise<ServedModel> {
+  return serveFiles(pageFiles(await bundlePage(dir, 'page.js', PAGE_SCRIPT(name)), wgslModelFiles(dir, name)));
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.wgsl': 'text/plain' };
+const contentType = (path: string): string => CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
 
 /** Serves a built site (every file under `dir`, `/` being index.html) on 127.0.0.1. */
 export function serveFolder(dir: string): Promise<ServedModel> {
@@ -72,7 +88,7 @@ export function serveFolder(dir: string): Promise<ServedModel> {
     for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
       const path = `${sub}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else files[path] = { type: CONTENT_TYPES[extname(entry.name)] ?? 'application/octet-stream', body: readFileSync(join(dir, path)) };
+      else files[path] = { type: contentType(entry.name), body: readFileSync(join(dir, path)) };
     }
   };
   walk('');
@@ -80,14 +96,23 @@ export function serveFolder(dir: string): Promise<ServedModel> {
   return serveFiles(files);
 }
 
-interface ServedFile {
+export interface ServedFile {
   readonly type: string;
   readonly body: Uint8Array | string;
 }
 
-async function serveFiles(files: Record<string, ServedFile>): Promise<ServedModel> {
+/** Serves `files` and, under each prefix of `folders` ('/ort/' -> a folder), that folder's files on request. */
+export async function serveFiles(files: Record<string, ServedFile>, folders: Record<string, string> = {}): Promise<ServedModel> {
+  const onRequest = (path: string): ServedFile | undefined => {
+    const prefix = Object.keys(folders).find((p) => path.startsWith(p));
+    const relative = prefix === undefined ? '' : normalize(path.slice(prefix.length));
+    const file = prefix === undefined ? '' : join(folders[prefix], relative);
+    if (prefix === undefined || relative.startsWith('..') || !existsSync(file) || !statSync(file).isFile()) return undefined;
+    return { type: contentType(relative), body: readFileSync(file) };
+  };
   const server: Server = createServer((req, res) => {
-    const file = files[new URL(req.url ?? '/', 'http://127.0.0.1').pathname];
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = files[path] ?? onRequest(path);
     res.writeHead(file ? 200 : 404, { 'content-type': file?.type ?? 'text/plain' });
     res.end(file?.body ?? 'not found');
   });

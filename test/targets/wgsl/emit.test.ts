@@ -47,6 +47,11 @@ describe('wgsl target: emitted artifacts', () => {
     expect(manifest.weights.floats * 4).to.equal(bin.byteLength);
     expect(manifest.dispatchesPerInference).to.equal(1);
     expect(manifest.steps[0]).to.deep.include({ entryPoint: 'k0', kernel: 'conv1x1', workgroups: [1, 1, 1] });
+
+    // The shader is stored once: only hand.wgsl holds WGSL; the module loads it from next to itself.
+    const holdingWgsl = artifacts.filter((x) => typeof x.contents === 'string' && x.contents.includes('@compute')).map((x) => x.path);
+    expect(holdingWgsl).to.deep.equal(['hand.wgsl']);
+    expect(artifacts[3].contents).to.include('new URL("./hand.wgsl", import.meta.url)');
   });
 
   it('the module and runtime declarations type-check under strict settings, as a user imports them', () => {
@@ -84,21 +89,21 @@ describe('wgsl target: emitted artifacts', () => {
 
   it('ShuffleNetV2 x1.0: one dispatch per conv, pool and classifier; split/concat/shuffle/flatten cost none', () => {
     const g = buildShuffleNetV2({ width: 1, form: 'routed' });
-    const { description } = emitWgslModel(g, planMemory(g), 'x1');
+    const { description, wgsl } = emitWgslModel(g, planMemory(g), 'x1');
     const convs = g.nodes.filter((n) => n.op.kind === 'conv2d').length;
     expect(convs).to.equal(56);
     expect(description.steps).to.have.length(convs + 3); // + max pool, global pool, classifier
     expect(description.steps.map((s) => s.kernel)).to.not.include('copy');
-    expect((description.wgsl.match(/@compute/g) ?? []).length).to.equal(description.steps.length);
+    expect((wgsl.match(/@compute/g) ?? []).length).to.equal(description.steps.length);
     // Shuffled halves are read through offset tables rather than copied.
-    expect(description.wgsl).to.match(/u32\(ws\(\d+u \+ c\)\)/);
+    expect(wgsl).to.match(/u32\(ws\(\d+u \+ c\)\)/);
     for (const s of description.steps) expect(s.weightsOffset % 64, s.entryPoint).to.equal(0);
   });
 
   for (const width of [0.5, 1, 1.5, 2] as const) {
     it(`ShuffleNetV2 x${width} planned with the target's kernel groups: 39 dispatches, workgroup memory within 16 KiB`, () => {
       const g = buildShuffleNetV2({ width, form: 'routed' });
-      const { description } = emitWgslModel(g, planForTarget(g, wgslTarget), 'x');
+      const { description, wgsl } = emitWgslModel(g, planForTarget(g, wgslTarget), 'x');
       const kinds = description.steps.map((s) => s.kernel);
       // stem, max pool, 3 + 13 units with one fused depthwise + 1x1 per branch (19), 16 other 1x1 convs, conv5,
       // and the pooled classifier.
@@ -107,7 +112,7 @@ describe('wgsl target: emitted artifacts', () => {
       expect(kinds.filter((k) => k === 'depthwise' || k === 'globalAvgPool' || k === 'classifier')).to.deep.equal([]);
       expect(kinds.at(-1)).to.equal('globalAvgPool-classifier');
       for (const s of description.steps) expect(s.workgroupBytes, s.entryPoint).to.be.at.most(16384);
-      expect((description.wgsl.match(/var<workgroup>/g) ?? []).length).to.equal(20);
+      expect((wgsl.match(/var<workgroup>/g) ?? []).length).to.equal(20);
     });
   }
 

@@ -18,8 +18,8 @@ let gpu: AcquiredDevice;
 /** `fused`: plan with the target's kernel groups (what the CLI does), so groups run as one kernel. */
 async function runOnGpu(graph: Graph, input: Float32Array, fused = false): Promise<{ output: Float32Array; dispatches: number; kernels: string[] }> {
   const plan = fused ? planForTarget(graph, wgslTarget) : planMemory(graph);
-  const { description, weights } = emitWgslModel(graph, plan, 'case');
-  const model = await createWebGpuModel(description, { device: gpu.device, weights });
+  const { description, wgsl, weights } = emitWgslModel(graph, plan, 'case');
+  const model = await createWebGpuModel(description, { device: gpu.device, weights, wgsl });
   try {
     return { output: await model.run(input), dispatches: model.dispatchesPerInference, kernels: description.steps.map((s) => s.kernel) };
   } finally {

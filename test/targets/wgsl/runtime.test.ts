@@ -34,21 +34,20 @@ describe('WebGPU runtime', () => {
 
   it('maps a shader compile error back to its kernel and graph node', async () => {
     const g = twoConvs();
-    const { description, weights } = emitWgslModel(g, planMemory(g), 'broken');
+    const { description, wgsl, weights } = emitWgslModel(g, planMemory(g), 'broken');
     const [, second] = description.steps;
-    const lines = description.wgsl.split('\n');
+    const lines = wgsl.split('\n');
     const target = lines.findIndex((l, i) => i >= second.lines[0] && l.includes('acc +='));
     lines[target] = lines[target].replace('acc +=', 'acc += undefined_name +');
-    const broken = { ...description, wgsl: lines.join('\n') };
-    const error = await createWebGpuModel(broken, { device: gpu.device, weights }).then(() => null, (e: Error) => e);
+    const error = await createWebGpuModel(description, { device: gpu.device, weights, wgsl: lines.join('\n') }).then(() => null, (e: Error) => e);
     expect(error?.message).to.match(/kernel k1 \(depthwise\) for node Conv__second\/dw_, line \d+:\d+: .*undefined_name/);
     expect(error?.message).to.not.include('\n');
   });
 
   it('rejects wrong input sizes, serialises concurrent runs, and refuses runs after dispose', async () => {
     const g = twoConvs();
-    const { description, weights } = emitWgslModel(g, planMemory(g), 'ok');
-    const model = await createWebGpuModel(description, { device: gpu.device, weights });
+    const { description, wgsl, weights } = emitWgslModel(g, planMemory(g), 'ok');
+    const model = await createWebGpuModel(description, { device: gpu.device, weights, wgsl });
     const wrong = await model.run(new Float32Array(3)).then(() => null, (e: Error) => e);
     expect(wrong).to.be.instanceOf(RangeError).with.property('message').that.matches(/needs 144/);
     const a = randomFloats(144, 1);
@@ -63,8 +62,8 @@ describe('WebGPU runtime', () => {
 
   it('refuses weights of the wrong length', async () => {
     const g = twoConvs();
-    const { description } = emitWgslModel(g, planMemory(g), 'w');
-    const error = await createWebGpuModel(description, { device: gpu.device, weights: new Float32Array(3) }).then(() => null, (e: Error) => e.message);
+    const { description, wgsl } = emitWgslModel(g, planMemory(g), 'w');
+    const error = await createWebGpuModel(description, { device: gpu.device, weights: new Float32Array(3), wgsl }).then(() => null, (e: Error) => e.message);
     expect(error).to.match(/weights hold 12 bytes, the model expects \d+/);
   });
 
@@ -86,9 +85,9 @@ describe('WebGPU runtime', () => {
   it('acquires its own device when none is given (default backends, then GLES) and releases it on dispose', async () => {
     configureMesaEnvironment();
     const g = twoConvs();
-    const { description, weights } = emitWgslModel(g, planMemory(g), 'own');
-    const mine = await createWebGpuModel(description, { device: gpu.device, weights });
-    const own = await createWebGpuModel(description, { weights });
+    const { description, wgsl, weights } = emitWgslModel(g, planMemory(g), 'own');
+    const mine = await createWebGpuModel(description, { device: gpu.device, weights, wgsl });
+    const own = await createWebGpuModel(description, { weights, wgsl });
     try {
       expect(own.device).to.not.equal(gpu.device);
       const x = randomFloats(144, 5);
