@@ -63,7 +63,9 @@ export async function acquireDevice(needs: LimitNeeds = {}, backends: readonly (
     if (need > DEFAULT_LIMITS[name]) requiredLimits[name] = need;
   }
   if (gpu) liveGpus.add(gpu);
-  const device = await adapter.requestDevice({ requiredLimits });
+  // Timestamp queries, where the adapter has them, let profileSteps() report GPU times per dispatch.
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   return {
     device,
     release() {

@@ -10,6 +10,7 @@ import { acquireDevice } from './webgpu-device.ts';
 import { compileError, describeStep, WebGpuModelError } from './webgpu-errors.ts';
 import { checkLimits, requirementsOf } from './webgpu-limits.ts';
 import type { ShaderSource, WeightsSource } from './webgpu-weights.ts';
+import { timestampedDispatches } from './webgpu-timestamps.ts';
 import { loadShader, loadWeights } from './webgpu-weights.ts';
 
 export interface WebGpuModelOptions {
@@ -27,11 +28,13 @@ export interface WebGpuModel extends Model {
   /** Compute dispatches recorded per run() (views cost none). */
   readonly dispatchesPerInference: number;
   /**
-   * One inference with every dispatch submitted on its own and waited for, returning ms per step (in the order
-   * of the description's steps). For profiling on adapters without timestamp queries: each figure includes a
-   * submit and a queue round trip, so their sum exceeds run()'s time.
+   * One inference timed per dispatch, returning ms per step (in the order of the description's steps). With the
+   * device's 'timestamp-query' feature these are GPU times from timestamp queries; without it (profileClock
+   * 'wall-clock') every dispatch is submitted on its own and waited for, so each figure includes a submit and a
+   * queue round trip and their sum exceeds run()'s time.
    */
   profileSteps(input: Float32Array): Promise<number[]>;
+  readonly profileClock: 'timestamp-query' | 'wall-clock';
 }
 
 // The numeric values of the WebGPU flag namespaces, so a device from any implementation works even where the
@@ -105,15 +108,20 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
 
+  /** Records step i's dispatch into `pass`. */
+  const record = (pass: GPUComputePassEncoder, i: number) => {
+    const step = model.steps[i];
+    pass.setPipeline(pipelines[i]);
+    pass.setBindGroup(0, bindGroups[i]);
+    pass.dispatchWorkgroups(step.workgroups[0], step.workgroups[1], step.workgroups[2]);
+  };
+  const profileClock = device.features.has('timestamp-query') ? 'timestamp-query' : 'wall-clock';
+
   async function infer(input: Float32Array): Promise<Float32Array> {
     device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
     const encoder = device.createCommandEncoder({ label: model.name });
     const pass = encoder.beginComputePass();
-    model.steps.forEach((step, i) => {
-      pass.setPipeline(pipelines[i]);
-      pass.setBindGroup(0, bindGroups[i]);
-      pass.dispatchWorkgroups(step.workgroups[0], step.workgroups[1], step.workgroups[2]);
-    });
+    model.steps.forEach((_, i) => record(pass, i));
     pass.end();
     encoder.copyBufferToBuffer(activations, model.outputOffset * 4, readback, 0, outputBytes);
     device.queue.submit([encoder.finish()]);
@@ -125,6 +133,7 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
 
   async function profile(input: Float32Array): Promise<number[]> {
     device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
+    if (profileClock === 'timestamp-query') return timestampedDispatches(device, model.steps.length, record);
     await device.queue.onSubmittedWorkDone();
     const times: number[] = [];
     for (let i = 0; i < model.steps.length; i++) {
@@ -132,9 +141,7 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
       const start = performance.now();
       const encoder = device.createCommandEncoder({ label: step.entryPoint });
       const pass = encoder.beginComputePass();
-      pass.setPipeline(pipelines[i]);
-      pass.setBindGroup(0, bindGroups[i]);
-      pass.dispatchWorkgroups(step.workgroups[0], step.workgroups[1], step.workgroups[2]);
+      record(pass, i);
       pass.end();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
@@ -156,6 +163,7 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
     outputShape: model.outputShape,
     device,
     dispatchesPerInference: model.steps.length,
+    profileClock,
     run(input: Float32Array): Promise<Float32Array> {
       try {
         checkInput(instance, input);

@@ -24,6 +24,9 @@ export interface PageResult {
   readonly dispatches: number;
   /** Milliseconds per run() after the first, when `repeat` > 0. */
   readonly times: number[];
+  /** model.profileSteps(): milliseconds per dispatch, measured as profileClock says. */
+  readonly stepTimes: number[];
+  readonly profileClock: string;
   readonly adapter: string;
 }
 
@@ -42,7 +45,8 @@ window.snv2cRun = async (input, repeat) => {
       times.push(performance.now() - t);
     }
     const info = model.device.adapterInfo ?? {};
-    return { output, dispatches: model.dispatchesPerInference, times, adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') };
+    const stepTimes = await model.profileSteps(x);
+    return { output, dispatches: model.dispatchesPerInference, times, stepTimes, profileClock: model.profileClock, adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') };
   } finally {
     model.dispose();
   }

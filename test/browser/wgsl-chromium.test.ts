@@ -32,6 +32,10 @@ describe('wgsl target in headless Chromium (WebGPU on SwiftShader)', () => {
       expect(maxAbsDiff(result.output, golden.data), 'max |browser - PyTorch|').to.be.at.most(1e-4);
       expect(argmax(result.output)).to.equal(argmax(golden.data));
       expect(result.dispatches).to.equal(expectedDispatches(graph));
+      // SwiftShader has timestamp queries: per-dispatch GPU times, one per step.
+      expect(result.profileClock).to.equal('timestamp-query');
+      expect(result.stepTimes).to.have.length(result.dispatches);
+      for (const t of result.stepTimes) expect(t).to.be.at.least(0);
     } finally {
       await served.close();
     }

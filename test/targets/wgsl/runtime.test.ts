@@ -60,6 +60,20 @@ describe('WebGPU runtime', () => {
     expect(after).to.match(/disposed/);
   });
 
+  it('profiles every step: wall-clock per dispatch on Dawn/GLES, which has no timestamp queries', async () => {
+    const g = twoConvs();
+    const { description, wgsl, weights } = emitWgslModel(g, planMemory(g), 'profiled');
+    const model = await createWebGpuModel(description, { device: gpu.device, weights, wgsl });
+    try {
+      expect(model.profileClock).to.equal(gpu.device.features.has('timestamp-query') ? 'timestamp-query' : 'wall-clock');
+      const times = await model.profileSteps(randomFloats(144, 3));
+      expect(times).to.have.length(description.steps.length);
+      for (const t of times) expect(t).to.be.a('number').and.at.least(0);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('refuses weights of the wrong length', async () => {
     const g = twoConvs();
     const { description, wgsl } = emitWgslModel(g, planMemory(g), 'w');

@@ -1,0 +1,35 @@
+// Per-dispatch GPU times from timestamp queries, on devices created with the 'timestamp-query' feature
+// (Chromium's SwiftShader adapter has it; Dawn's GLES backend in compatibility mode does not). Each dispatch
+// gets its own compute pass whose beginning and end are written to a query set, all in one submit.
+// Browsers may coarsen the timestamps (Chromium: to 100 us unless its developer features are on).
+
+const QUERY_RESOLVE = 0x200;
+const COPY_SRC = 0x4;
+const COPY_DST = 0x8;
+const MAP_READ = 0x1;
+
+/** Milliseconds each of `count` dispatches took; `record(pass, i)` sets the pipeline and dispatches step i. */
+export async function timestampedDispatches(device: GPUDevice, count: number, record: (pass: GPUComputePassEncoder, i: number) => void): Promise<number[]> {
+  const querySet = device.createQuerySet({ type: 'timestamp', count: 2 * count });
+  const resolved = device.createBuffer({ size: 16 * count, usage: QUERY_RESOLVE | COPY_SRC });
+  const readback = device.createBuffer({ size: 16 * count, usage: COPY_DST | MAP_READ });
+  try {
+    const encoder = device.createCommandEncoder({ label: 'timestamped dispatches' });
+    for (let i = 0; i < count; i++) {
+      const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      record(pass, i);
+      pass.end();
+    }
+    encoder.resolveQuerySet(querySet, 0, 2 * count, resolved, 0);
+    encoder.copyBufferToBuffer(resolved, 0, readback, 0, 16 * count);
+    device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(MAP_READ);
+    const ticks = new BigUint64Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    return Array.from({ length: count }, (_, i) => Number(ticks[2 * i + 1] - ticks[2 * i]) / 1e6);
+  } finally {
+    querySet.destroy();
+    resolved.destroy();
+    readback.destroy();
+  }
+}
