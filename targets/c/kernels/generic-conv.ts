@@ -6,6 +6,7 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
+import { batchLoop } from './conv1x1.ts';
 import { constData, placementOf, reluExpr, shapeOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
 
 /** For each tap k, output positions [lo, hi) whose input index o*stride - pad + k*dilation is in [0, size). */
@@ -43,28 +44,28 @@ export function emitGenericConv(ctx: KernelContext, node: Node, fn: string): Ker
     `static const int col_lo[${kw}] = { ${cols.lo.join(', ')} }, col_hi[${kw}] = { ${cols.hi.join(', ')} };`,
     `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff};`,
     `const float *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
-    `int n, m, ci, ky, kx, oy, ox, p;`,
-    `for (n = 0; n < ${batch}; n++) {`,
-    `  for (m = lo; m < hi; m++) {`,
-    `    float *restrict yp = y + n * ${output.batchStride} + ${output.at('m')};`,
-    `    const int first = (m / ${outPerGroup}) * ${groupChannels};`,
-    `    for (p = 0; p < ${plane}; p++) yp[p] = bias[m];`,
-    `    for (ci = 0; ci < ${groupChannels}; ci++) {`,
-    `      const float *restrict xp = x + n * ${input.batchStride} + ${input.at('first + ci')};`,
-    `      for (ky = 0; ky < ${kh}; ky++) {`,
-    `        for (kx = 0; kx < ${kw}; kx++) {`,
-    `          const float wv = wt[((m * ${groupChannels} + ci) * ${kh} + ky) * ${kw} + kx];`,
-    `          for (oy = row_lo[ky]; oy < row_hi[ky]; oy++) {`,
-    `            const int row = (oy * ${op.stride[0]} - ${op.pads[0]} + ky * ${op.dilations[0]}) * ${width} - ${op.pads[1]} + kx * ${op.dilations[1]};`,
-    `            float *yr = yp + oy * ${outWidth};`,
-    `            for (ox = col_lo[kx]; ox < col_hi[kx]; ox++) yr[ox] += wv * xp[row + ox * ${op.stride[1]}];`,
-    `          }`,
-    `        }`,
-    `      }`,
-    `    }`,
-    ...(relu ? [`    for (p = 0; p < ${plane}; p++) yp[p] = ${reluExpr('yp[p]', true)};`] : []),
-    `  }`,
-    `}`,
+    `int m, ci, ky, kx, oy, ox, p;`,
+    ...batchLoop(batch, input.batchStride, output.batchStride, [
+      `for (m = lo; m < hi; m++) {`,
+      `  float *restrict yp = y + ${output.at('m')};`,
+      `  const int first = (m / ${outPerGroup}) * ${groupChannels};`,
+      `  for (p = 0; p < ${plane}; p++) yp[p] = bias[m];`,
+      `  for (ci = 0; ci < ${groupChannels}; ci++) {`,
+      `    const float *restrict xp = x + ${input.at('first + ci')};`,
+      `    for (ky = 0; ky < ${kh}; ky++) {`,
+      `      for (kx = 0; kx < ${kw}; kx++) {`,
+      `        const float wv = wt[((m * ${groupChannels} + ci) * ${kh} + ky) * ${kw} + kx];`,
+      `        for (oy = row_lo[ky]; oy < row_hi[ky]; oy++) {`,
+      `          const int row = (oy * ${op.stride[0]} - ${op.pads[0]} + ky * ${op.dilations[0]}) * ${width} - ${op.pads[1]} + kx * ${op.dilations[1]};`,
+      `          float *yr = yp + oy * ${outWidth};`,
+      `          for (ox = col_lo[kx]; ox < col_hi[kx]; ox++) yr[ox] += wv * xp[row + ox * ${op.stride[1]}];`,
+      `        }`,
+      `      }`,
+      `    }`,
+      `  }`,
+      ...(relu ? [`  for (p = 0; p < ${plane}; p++) yp[p] = ${reluExpr('yp[p]', true)};`] : []),
+      `}`,
+    ]),
   ];
   const summary = `conv2d ${kh}x${kw} s${op.stride.join('x')} g${op.groups} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''}`;
   return taskKernel(node, fn, summary, tasks, body);
