@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.ts';
+import { benchCommand } from './commands/bench.ts';
 import { compileCommand } from './commands/compile.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
@@ -14,7 +15,7 @@ import { reportError, UsageError } from './report-error.ts';
 import { dropWarnings, flushWarnings, setVerboseWarnings } from './warnings.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand, compileCommand, verifyCommand, weightsCommand];
+const COMMANDS: CommandModule<object, any>[] = [inspectCommand, runCommand, analyzeCommand, compileCommand, verifyCommand, weightsCommand, benchCommand];
 
 /** Marks an error thrown by a command's own work, as opposed to yargs rejecting the command line. */
 class CommandFailure {

@@ -1,6 +1,7 @@
 // `snv2c analyze --html`: one self-contained page (inline CSS and SVG, no scripts, no external assets) with
 // the per-layer FLOPs-vs-MAC chart, guideline flags, memory traffic by op category before and after the
-// passes, and the arena figures. Every name from the model is escaped before it reaches the markup.
+// passes, and the arena figures; with measured times (`--profile`), a time bar per layer beside FLOPs and MAC.
+// Every name from the model is escaped before it reaches the markup.
 
 import type { CostReport, LayerReport } from './analyze-cost.ts';
 import type { ModelAnalysis } from './analyze-model.ts';
@@ -26,22 +27,33 @@ const CATEGORY_COLOURS: Record<LayerCategory, string> = {
 };
 const FLOPS_COLOUR = '#4c78a8';
 const MAC_COLOUR = '#f58518';
+const TIME_COLOUR = '#2ca02c';
+
+/** Times measured on a target (`snv2c analyze --profile`), by compiled-graph node id; drawn beside FLOPs and MAC. */
+export interface MeasuredTimes {
+  readonly target: string;
+  readonly msByNode: ReadonlyMap<number, number>;
+  /** How they were taken, for the page ("median of 20 instrumented runs"). */
+  readonly how: string;
+}
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const num = (x: number) => (Math.round(x * 10) / 10).toString();
 
 /** Per-layer rows: share of all FLOPs and share of all memory traffic, side by side, with guideline badges. */
-function layerChart(report: CostReport): string {
+function layerChart(report: CostReport, measured?: MeasuredTimes): string {
   const layers = report.layers.filter((l) => l.category !== 'view');
   const flops = Math.max(1, report.totals.flops);
   const bytes = Math.max(1, report.totals.macBytes);
-  const maxShare = Math.max(1e-9, ...layers.map((l) => Math.max(l.flops / flops, l.macBytes / bytes)));
-  const rowH = 18;
+  const totalMs = measured ? Math.max(1e-12, [...measured.msByNode.values()].reduce((a, b) => a + b, 0)) : 1;
+  const timeShare = (l: LayerReport) => (measured ? (measured.msByNode.get(l.nodeId) ?? 0) / totalMs : 0);
+  const maxShare = Math.max(1e-9, ...layers.map((l) => Math.max(l.flops / flops, l.macBytes / bytes, timeShare(l))));
+  const rowH = measured ? 24 : 18;
   const labelW = 300;
   const barW = 480;
   const width = labelW + barW + 330;
   const height = layers.length * rowH + 30;
-  const rows = layers.map((l, i) => layerRow(l, i, { y: 24 + i * rowH, labelW, barW, scale: barW / maxShare, flops, bytes }));
+  const rows = layers.map((l, i) => layerRow(l, i, { y: 24 + i * rowH, labelW, barW, scale: barW / maxShare, flops, bytes, time: measured && { share: timeShare(l), ms: measured.msByNode.get(l.nodeId) ?? 0 } }));
   const axis = [0, 0.5, 1].map((f) => {
     const x = labelW + f * barW;
     return `<line x1="${x}" y1="16" x2="${x}" y2="${height}" class="grid"/><text x="${x}" y="12" class="axis">${pct(f * maxShare)}</text>`;
@@ -49,20 +61,33 @@ function layerChart(report: CostReport): string {
   return `<svg role="img" aria-label="FLOPs and memory access per layer" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${axis.join('')}${rows.join('')}</svg>`;
 }
 
-function layerRow(l: LayerReport, i: number, g: { y: number; labelW: number; barW: number; scale: number; flops: number; bytes: number }): string {
+interface RowGeometry {
+  y: number;
+  labelW: number;
+  barW: number;
+  scale: number;
+  flops: number;
+  bytes: number;
+  /** Measured share of time and ms, when the report carries times. */
+  time?: { share: number; ms: number };
+}
+
+function layerRow(l: LayerReport, i: number, g: RowGeometry): string {
   const fw = (l.flops / g.flops) * g.scale;
   const mw = (l.macBytes / g.bytes) * g.scale;
-  const tip = escapeHtml(`${l.name} (${l.op}): ${formatCount(l.macs)} MACs, ${formatCount(l.flops)} FLOPs, ${formatBytes(l.macBytes)} MAC, ${num(l.intensity)} FLOP/B`);
+  const measured = g.time ? `, ${g.time.ms.toFixed(3)} ms (${pct(g.time.share)} of the time)` : '';
+  const tip = escapeHtml(`${l.name} (${l.op}): ${formatCount(l.macs)} MACs, ${formatCount(l.flops)} FLOPs, ${formatBytes(l.macBytes)} MAC, ${num(l.intensity)} FLOP/B${measured}`);
   const badges = l.guidelines.map((id, k) => {
     const x = g.labelW + g.barW + 200 + k * 30;
     return `<rect x="${x}" y="${g.y - 11}" width="26" height="13" rx="3" fill="${FLAG_COLOURS[id]}"/><text x="${x + 13}" y="${g.y - 1}" class="badge">${id}</text>`;
   });
   return (
     `<g${i % 2 ? ' class="odd"' : ''}><title>${tip}</title>` +
-    `<rect x="0" y="${g.y - 13}" width="${g.labelW + g.barW + 330}" height="18" class="band"/>` +
+    `<rect x="0" y="${g.y - 13}" width="${g.labelW + g.barW + 330}" height="${g.time ? 24 : 18}" class="band"/>` +
     `<text x="${g.labelW - 8}" y="${g.y}" class="label">${escapeHtml(displayName(l.name, 42))}</text>` +
     `<rect x="${g.labelW}" y="${g.y - 11}" width="${fw.toFixed(2)}" height="6" fill="${FLOPS_COLOUR}"/>` +
     `<rect x="${g.labelW}" y="${g.y - 4}" width="${mw.toFixed(2)}" height="6" fill="${MAC_COLOUR}"/>` +
+    (g.time ? `<rect x="${g.labelW}" y="${g.y + 3}" width="${(g.time.share * g.scale).toFixed(2)}" height="6" fill="${TIME_COLOUR}"/>` : '') +
     `<text x="${g.labelW + g.barW + 8}" y="${g.y}" class="fig">${escapeHtml(`${l.op} · ${formatBytes(l.macBytes)} · ${num(l.intensity)} F/B`)}</text>` +
     badges.join('') +
     `</g>`
@@ -144,7 +169,7 @@ details{margin:24px 0}summary{cursor:pointer;font-weight:600}
 .key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 14px;vertical-align:-1px}
 `;
 
-export function formatHtmlReport(a: ModelAnalysis, title: string): string {
+export function formatHtmlReport(a: ModelAnalysis, title: string, measured?: MeasuredTimes): string {
   const views = a.after.totals.views;
   const m = a.memory;
   const ratio = m.arenaLowerBoundBytes > 0 ? m.arenaBytes / m.arenaLowerBoundBytes : 1;
@@ -158,9 +183,10 @@ export function formatHtmlReport(a: ModelAnalysis, title: string): string {
 <h2>Guidelines (ShuffleNetV2, section 2)</h2>${findingsTable(a)}
 <h2>Memory traffic by op kind</h2>${categoryBars([['as given', a.before], ['compiled', a.after]])}
 <h2>Arena</h2><p>arena ${formatBytes(m.arenaBytes)} = ${ratio.toFixed(3)}× the lower bound; ${(m.activationBytes / Math.max(1, m.arenaBytes)).toFixed(1)}× smaller than all activations. Copies at run time: ${m.copyNodes.length ? escapeHtml(m.copyNodes.map((n) => displayName(n, 30)).join(', ')) : 'none'}.</p>${memoryBars(a)}
-<h2>Per layer: share of FLOPs vs share of memory access (compiled graph)</h2>
-<p class="key"><span style="background:${FLOPS_COLOUR}"></span>FLOPs<span style="background:${MAC_COLOUR}"></span>MAC bytes ${(Object.keys(FLAG_COLOURS) as GuidelineId[]).map((id) => `<span style="background:${FLAG_COLOURS[id]}"></span>${id}`).join('')} · ${views} view node(s) (split/concat/shuffle) run no code and are not drawn.</p>
-${layerChart(a.after)}
+<h2>Per layer: share of FLOPs vs share of memory access${measured ? ' vs share of measured time' : ''} (compiled graph)</h2>
+${measured ? `<p>Time measured on target ${escapeHtml(measured.target)}: ${escapeHtml(measured.how)}.</p>` : ''}
+<p class="key"><span style="background:${FLOPS_COLOUR}"></span>FLOPs<span style="background:${MAC_COLOUR}"></span>MAC bytes${measured ? `<span style="background:${TIME_COLOUR}"></span>time` : ''} ${(Object.keys(FLAG_COLOURS) as GuidelineId[]).map((id) => `<span style="background:${FLAG_COLOURS[id]}"></span>${id}`).join('')} · ${views} view node(s) (split/concat/shuffle) run no code and are not drawn.</p>
+${layerChart(a.after, measured)}
 <details><summary>Per layer, model as given (${a.before.layers.length} nodes: batch norms, ReLUs and copies still separate)</summary>
 ${layerChart(a.before)}
 </details>

@@ -1,0 +1,110 @@
+// One compiled model made ready to time on its target: the native benchmark harness (c, neon), the wasm module
+// driven through its exports (wasm), or the emitted WebGPU module (wgsl). Every instrument returns the output of
+// each call (so results can be checked against a peer) and, where the target allows, the model's own time apart
+// from the per-call overhead. Instrumented builds also report the time of each kernel, by graph node.
+
+import type { CompileResult } from '../api/compile.ts';
+import { loadCompiled } from '../api/load-compiled.ts';
+import { CompileError } from '../compiler/ir/errors.ts';
+import type { Graph } from '../compiler/ir/types.ts';
+import { acquireDevice, type AcquiredDevice } from '../runtime/webgpu-device.ts';
+import type { WebGpuModel } from '../runtime/webgpu-model.ts';
+import { safeOrigin } from '../targets/wgsl/wgsl-text.ts';
+import { startNativeBench } from './native/native-bench.ts';
+import type { KernelTime } from './profile/join-profile.ts';
+import { profiledKernels } from './profile/profiled-kernels.ts';
+import { startWasmBench } from './wasm/wasm-bench.ts';
+
+export interface InstrumentCall {
+  readonly output: Float32Array;
+  readonly totalMs: number;
+  readonly modelMs?: number;
+  /** With `profile`: the time of each kernel of this call. */
+  readonly kernels?: readonly KernelTime[];
+}
+
+export interface Instrument {
+  call(input: Float32Array): Promise<InstrumentCall>;
+  dispose(): void;
+}
+
+const shapes = (graph: Graph) => ({
+  inputShape: graph.values.get(graph.inputs[0])!.type.shape,
+  outputShape: graph.values.get(graph.outputs[0])!.type.shape,
+});
+
+/** Ready `result` (compiled for its target) for timing; `profile` asks for the instrumented build. */
+export async function startInstrument(result: CompileResult, profile = false): Promise<Instrument> {
+  const { inputShape, outputShape } = shapes(result.graph);
+  const target = result.target;
+  if (target === 'c' || target === 'neon' || target === 'wasm') {
+    const kernels = profile ? profiledKernels(result) : undefined;
+    const common = { artifacts: result.artifacts, name: result.name, inputShape, outputShape, profileLayers: kernels?.length };
+    const bench = target === 'wasm' ? await startWasmBench(common) : startNativeBench({ ...common, target });
+    return {
+      async call(input) {
+        const r = await bench.call(input);
+        return { ...r, kernels: r.layerMs && kernels ? kernels.map((nodeId, i) => ({ nodeIds: [nodeId], ms: r.layerMs![i] })) : undefined };
+      },
+      dispose: () => bench.dispose(),
+    };
+  }
+  if (target === 'wgsl') return startWebGpu(result, profile);
+  throw new Error(`no benchmark instrument for target ${target}`);
+}
+
+/** A device from this process (whose `webgpu` package resolves, unlike a module in a temporary folder). */
+async function webGpuDevice(): Promise<AcquiredDevice> {
+  try {
+    return await acquireDevice();
+  } catch (e) {
+    throw new CompileError(`target wgsl cannot run on this machine: ${(e as Error).message}`, { kind: 'io' });
+  }
+}
+
+async function startWebGpu(result: CompileResult, profile: boolean): Promise<Instrument> {
+  const gpu = await webGpuDevice();
+  let model: WebGpuModel;
+  try {
+    model = (await loadCompiled(result, { device: gpu.device })) as WebGpuModel;
+  } catch (e) {
+    gpu.release();
+    throw e;
+  }
+  const steps = profile ? stepNodes(result) : [];
+  return {
+    async call(input) {
+      if (profile) {
+        const times = await model.profileSteps(input);
+        const start = performance.now();
+        const output = await model.run(input);
+        return { output, totalMs: performance.now() - start, kernels: times.map((ms, i) => ({ nodeIds: steps[i], ms })) };
+      }
+      const start = performance.now();
+      const output = await model.run(input);
+      return { output, totalMs: performance.now() - start };
+    },
+    dispose: () => {
+      model.dispose();
+      gpu.release();
+    },
+  };
+}
+
+/**
+ * The graph node(s) of each WGSL dispatch: steps follow the compute nodes in order, naming them by sanitised origin
+ * (", " between the nodes of a fused kernel).
+ */
+function stepNodes(result: CompileResult): number[][] {
+  const manifest = result.artifacts.find((a) => a.path === `${result.name}.manifest.json`);
+  if (!manifest) throw new Error(`the wgsl compilation has no ${result.name}.manifest.json`);
+  const steps = (JSON.parse(String(manifest.contents)) as { steps: { node: string }[] }).steps;
+  const nodes = result.graph.nodes.filter((n) => !result.plan.viewNodes.has(n.id));
+  let at = 0;
+  const next = (name: string): number => {
+    while (at < nodes.length && safeOrigin(nodes[at].origin) !== name) at++;
+    if (at === nodes.length) throw new Error(`wgsl step for node ${name} matches no compute node`);
+    return nodes[at].id;
+  };
+  return steps.map((step) => step.node.split(', ').map(next));
+}

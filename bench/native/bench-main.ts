@@ -1,0 +1,51 @@
+// The C main() of the native benchmark harness. Like runtime/native-harness.ts it serves inferences over pipes
+// (the same transfer cost a Model user pays), but it also times `<name>_run` inside the process, so the model's
+// own time is reported apart from the per-call overhead.
+// Protocol per request: stdin <NAME>_INPUT_SIZE floats -> stdout <NAME>_OUTPUT_SIZE floats, then one double (ms
+// of <name>_run alone), then with `profileLayers` that many doubles (ms per profiled kernel of this run).
+
+import { profileHooksSource } from '../profile/profile-hooks.ts';
+
+export interface BenchMainOptions {
+  /** Validated C identifier of the model. */
+  readonly name: string;
+  /** Instrumented build: the number of kernels the emitted SNV2C_PROFILE hooks report (0 or absent: none). */
+  readonly profileLayers?: number;
+}
+
+export function benchMainSource(opts: BenchMainOptions): string {
+  const { name } = opts;
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a C identifier: ${JSON.stringify(name)}`);
+  const macro = name.toUpperCase();
+  const layers = opts.profileLayers ?? 0;
+  return `/* snv2c bench harness for ${name}: stdin floats in, stdout floats and timings out. */
+#define _POSIX_C_SOURCE 199309L
+#include <stdio.h>
+#include <time.h>
+#include "${name}.h"
+
+static float input_buf[${macro}_INPUT_SIZE];
+static float output_buf[${macro}_OUTPUT_SIZE];
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+${layers ? profileHooksSource(name, layers, 'now_ms()') : ''}
+int main(void) {
+  for (;;) {
+    double start, ms;
+    size_t got = fread(input_buf, sizeof(float), ${macro}_INPUT_SIZE, stdin);
+    if (got == 0 && feof(stdin)) return 0;
+    if (got != ${macro}_INPUT_SIZE) return 2;${layers ? `\n    ${name}_profile_reset();` : ''}
+    start = now_ms();
+    if (${name}_run(input_buf, output_buf) != 0) return 3;
+    ms = now_ms() - start;
+    if (fwrite(output_buf, sizeof(float), ${macro}_OUTPUT_SIZE, stdout) != ${macro}_OUTPUT_SIZE) return 4;
+    if (fwrite(&ms, sizeof(double), 1, stdout) != 1) return 4;${layers ? `\n    if (fwrite(layer_ms, sizeof(double), ${layers}, stdout) != ${layers}) return 4;` : ''}
+    if (fflush(stdout) != 0) return 4;
+  }
+}
+`;
+}

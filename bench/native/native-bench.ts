@@ -1,0 +1,48 @@
+// A compiled C/NEON model under the benchmark harness (bench-main.ts): built from the emitted sources into the
+// native build cache, run as one child process, each call returning the output, the model's own time measured
+// inside the process and, for an instrumented build, the time of every kernel.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeArtifactsSync } from '../../api/write-artifacts.ts';
+import { elementCount } from '../../runtime/model-api.ts';
+import { buildNativeHarness, type NativeTarget } from '../../runtime/native-build.ts';
+import { PipeClient } from '../../runtime/pipe-client.ts';
+import type { CompiledBench, CompiledBenchOptions } from '../compiled-bench.ts';
+import { benchMainSource } from './bench-main.ts';
+
+export interface NativeBenchOptions extends CompiledBenchOptions {
+  readonly target: NativeTarget;
+}
+
+export function startNativeBench(opts: NativeBenchOptions): CompiledBench {
+  const layers = opts.profileLayers ?? 0;
+  // The sources only need to exist while the compiler runs: the executable lands in the build cache.
+  const scratch = mkdtempSync(join(tmpdir(), 'snv2c-bench-'));
+  let command: readonly string[];
+  try {
+    const dir = join(scratch, 'src');
+    writeArtifactsSync(dir, opts.artifacts.filter((a) => a.path.endsWith('.c') || a.path.endsWith('.h')));
+    const harness = benchMainSource({ name: opts.name, profileLayers: layers });
+    command = buildNativeHarness({ dir, name: opts.name, target: opts.target, harness, extraFlags: layers ? ['-DSNV2C_PROFILE'] : [] }).command;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const client = new PipeClient(command, `${opts.target} bench harness`);
+  const outFloats = elementCount(opts.outputShape);
+  const replyBytes = outFloats * 4 + 8 + layers * 8;
+  return {
+    async call(input) {
+      const start = performance.now();
+      const reply = await client.request(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), replyBytes);
+      const totalMs = performance.now() - start;
+      const output = new Float32Array(reply.buffer, 0, outFloats);
+      // The doubles follow the floats, so they may sit at an offset that is not a multiple of 8: copy them out.
+      const modelMs = new Float64Array(reply.buffer.slice(outFloats * 4, outFloats * 4 + 8))[0];
+      const layerMs = layers ? new Float64Array(reply.buffer.slice(outFloats * 4 + 8)) : undefined;
+      return { output, totalMs, modelMs, layerMs };
+    },
+    dispose: () => client.dispose(),
+  };
+}

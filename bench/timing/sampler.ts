@@ -1,0 +1,71 @@
+// Warm-up, then N timed calls of one or more contenders. Several contenders are interleaved call by call (A B,
+// then B A, ...) so a busy stretch of a shared machine lands on both sides of a ratio, not on one.
+
+import type { Progress } from './progress.ts';
+import { summarize, type TimingSummary } from './statistics.ts';
+
+/** One call as measured from JavaScript, and the model's own share where the contender can time it apart. */
+export interface CallTiming {
+  /** The whole call as a user of the Model API pays it: input in, inference, output back. */
+  readonly totalMs: number;
+  /** The inference alone (inside the native harness; around the wasm export), when measurable. */
+  readonly modelMs?: number;
+}
+
+export interface Contender {
+  readonly label: string;
+  call(): Promise<CallTiming>;
+}
+
+export interface ContenderResult {
+  readonly label: string;
+  /** Whole-call times. */
+  readonly total: TimingSummary;
+  /** Model-only times, when the contender reports them. */
+  readonly model?: TimingSummary;
+  /** Median per-call overhead (JS to native or wasm and back, copies, readback): median(total - model). */
+  readonly overheadMs?: number;
+}
+
+export interface SampleOptions {
+  readonly warmup: number;
+  readonly runs: number;
+  readonly progress?: Progress;
+  /** Checked between calls: an aborted benchmark stops at the next call boundary. */
+  readonly signal?: AbortSignal;
+}
+
+export class BenchAborted extends Error {
+  constructor() {
+    super('benchmark interrupted');
+    this.name = 'BenchAborted';
+  }
+}
+
+export async function sample(contenders: readonly Contender[], opts: SampleOptions): Promise<ContenderResult[]> {
+  const samples = contenders.map(() => [] as CallTiming[]);
+  const total = (opts.warmup + opts.runs) * contenders.length;
+  let done = 0;
+  for (let round = 0; round < opts.warmup + opts.runs; round++) {
+    const timed = round >= opts.warmup;
+    // Alternate the order each round so neither contender always runs right after the other.
+    const order = contenders.map((_, i) => (round % 2 === 0 ? i : contenders.length - 1 - i));
+    for (const i of order) {
+      if (opts.signal?.aborted) throw new BenchAborted();
+      const t = await contenders[i].call();
+      if (timed) samples[i].push(t);
+      opts.progress?.update(++done, total, timed ? `timing ${contenders[i].label}` : 'warming up');
+    }
+  }
+  opts.progress?.done();
+  return contenders.map((c, i) => resultOf(c.label, samples[i]));
+}
+
+function resultOf(label: string, calls: readonly CallTiming[]): ContenderResult {
+  const total = summarize(calls.map((c) => c.totalMs));
+  const models = calls.map((c) => c.modelMs).filter((m): m is number => m !== undefined);
+  if (models.length !== calls.length || calls.length === 0) return { label, total };
+  const model = summarize(models);
+  const overheadMs = summarize(calls.map((c) => c.totalMs - c.modelMs!)).medianMs;
+  return { label, total, model, overheadMs };
+}
