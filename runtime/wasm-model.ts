@@ -70,22 +70,28 @@ function chooseBuild(opts: WasmModelOptions): WasmBuild {
   return opts.build ?? (relaxedRuns && opts.relaxedWasm ? 'relaxed' : 'baseline');
 }
 
-export async function createWasmModel(opts: WasmModelOptions): Promise<WasmModel> {
-  const build = chooseBuild(opts);
-  const [code, weights] = await Promise.all([loadBytes(build === 'relaxed' ? opts.relaxedWasm! : opts.wasm), loadBytes(opts.weights)]);
-  const { instance } = await WebAssembly.instantiate(code as BufferSource, {});
+/**
+ * The exports of an instantiated model module, with `<name>.weights.bin` installed (checked against the size and
+ * hash compiled in): `fn(suffix)` looks up `<name>_<suffix>`. Shared by the runtime and the benchmark driver.
+ */
+export function bindWasmExports(instance: WebAssembly.Instance, name: string, weights: Uint8Array) {
   const exports = instance.exports as Record<string, unknown>;
   const fn = (suffix: string) => {
-    const f = exports[`${opts.name}_${suffix}`];
-    if (typeof f !== 'function') throw new Error(`wasm module does not export ${opts.name}_${suffix}`);
+    const f = exports[`${name}_${suffix}`];
+    if (typeof f !== 'function') throw new Error(`wasm module does not export ${name}_${suffix}`);
     return f as () => number;
   };
   const memory = exports.memory;
   if (!(memory instanceof WebAssembly.Memory)) throw new Error('wasm module does not export its memory');
-  installWeights(opts.name, memory, fn('weights_buffer')(), { bytes: fn('weights_bytes')() >>> 0, hash: fn('weights_hash')() >>> 0 }, weights);
-  const inputPtr = fn('input_buffer')();
-  const outputPtr = fn('output_buffer')();
-  const infer = fn('infer');
+  installWeights(name, memory, fn('weights_buffer')(), { bytes: fn('weights_bytes')() >>> 0, hash: fn('weights_hash')() >>> 0 }, weights);
+  return { fn, memory, inputPtr: fn('input_buffer')(), outputPtr: fn('output_buffer')(), infer: fn('infer') };
+}
+
+export async function createWasmModel(opts: WasmModelOptions): Promise<WasmModel> {
+  const build = chooseBuild(opts);
+  const [code, weights] = await Promise.all([loadBytes(build === 'relaxed' ? opts.relaxedWasm! : opts.wasm), loadBytes(opts.weights)]);
+  const { instance } = await WebAssembly.instantiate(code as BufferSource, {});
+  const { memory, inputPtr, outputPtr, infer } = bindWasmExports(instance, opts.name, weights);
   const inCount = elementCount(opts.inputShape);
   const outCount = elementCount(opts.outputShape);
   let disposed = false;

@@ -4,8 +4,7 @@
 // clock through an imported function (wasm has no clock of its own).
 
 import { elementCount } from '../../runtime/model-api.ts';
-import { hasRelaxedSimd } from '../../runtime/wasm-model.ts';
-import { installWeights } from '../../runtime/wasm-weights.ts';
+import { bindWasmExports, hasRelaxedSimd } from '../../runtime/wasm-model.ts';
 import { buildWasm } from '../../targets/wasm/build-wasm.ts';
 import type { CompiledBench, CompiledBenchOptions } from '../compiled-bench.ts';
 import { profileHooksSource } from '../profile/profile-hooks.ts';
@@ -34,14 +33,7 @@ export async function startWasmBench(opts: CompiledBenchOptions): Promise<Compil
   const imports = { env: { snv2c_now_ms: () => performance.now() } };
   const relaxed = hasRelaxedSimd() && opts.artifacts.some((a) => a.path === `${opts.name}.relaxed.wasm`);
   const { instance } = await WebAssembly.instantiate(wasmBytes(opts, relaxed) as BufferSource, layers ? imports : {});
-  const ex = instance.exports as Record<string, unknown>;
-  const fn = (suffix: string) => ex[`${opts.name}_${suffix}`] as () => number;
-  const memory = ex.memory as WebAssembly.Memory;
-  const weights = artifactBytes(opts, `${opts.name}.weights.bin`);
-  installWeights(opts.name, memory, fn('weights_buffer')(), { bytes: fn('weights_bytes')() >>> 0, hash: fn('weights_hash')() >>> 0 }, weights);
-  const inputPtr = fn('input_buffer')();
-  const outputPtr = fn('output_buffer')();
-  const infer = fn('infer');
+  const { fn, memory, inputPtr, outputPtr, infer } = bindWasmExports(instance, opts.name, artifactBytes(opts, `${opts.name}.weights.bin`));
   const inCount = elementCount(opts.inputShape);
   const outCount = elementCount(opts.outputShape);
   return {
