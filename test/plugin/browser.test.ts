@@ -30,12 +30,19 @@ describe('plugin: esbuild and Vite builds run in headless Chromium', function ()
   });
 
   for (const [bundler, build] of [['esbuild', buildWithEsbuild], ['Vite', buildWithVite]] as const) {
-    it(`${bundler}: wasm and wgsl models match PyTorch; .wasm and .weights.bin are hashed assets`, async () => {
+    it(`${bundler}: wasm and wgsl models match PyTorch; .wasm, .weights.bin and .wgsl are hashed assets`, async () => {
       const dist = await build(project, { cacheDir });
       const emitted = files(dist);
       // The SIMD128 build and the relaxed-SIMD build (the page takes the latter: Chromium has relaxed SIMD).
       expect(emitted.filter((f) => /^tiny[-.][\w.-]{6,}\.wasm$/.test(f)), emitted.join(' ')).to.have.length(2);
-      expect(emitted.filter((f) => /\.bin$/.test(f) && !/^(tiny|model)\.weights\.bin$/.test(f)), emitted.join(' ')).to.have.length.at.least(1);
+      // One weights file per target, each under a content hash.
+      expect(emitted.filter((f) => /^(tiny|model)\.weights[-.][\w-]{6,}\.bin$/.test(f)), emitted.join(' ')).to.have.length(2);
+      // The shader is an asset of its own, not a string inside the JavaScript.
+      expect(emitted.filter((f) => /^model[-.][\w-]{6,}\.wgsl$/.test(f)), emitted.join(' ')).to.have.length(1);
+      for (const js of emitted.filter((f) => f.endsWith('.js'))) {
+        const path = readdirSync(dist, { recursive: true }).map(String).find((p) => p.endsWith(js))!;
+        expect(readFileSync(join(dist, path), 'utf8'), js).to.not.include('@compute');
+      }
       const served = await serveFolder(dist);
       try {
         for (const target of ['wasm', 'wgsl']) {
