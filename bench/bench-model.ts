@@ -21,7 +21,7 @@ export interface BenchOptions {
   readonly target: string;
   readonly runs: number;
   readonly warmup: number;
-  /** Intra-op threads of the onnxruntime peer (snv2c's kernels run on one thread). */
+  /** Threads per inference: snv2c's c/neon `<name>_run_parallel` and onnxruntime's intra-op threads (wasm, wgsl: one). */
   readonly threads?: number;
   readonly profile?: boolean;
   readonly vs?: 'onnxruntime';
@@ -44,6 +44,9 @@ export interface BenchResult {
   /** Caveats to print with the figures (emulation, threads). */
   readonly notes: readonly string[];
 }
+
+/** Targets whose emitted C runs layers on several threads (`<name>_run_parallel`). */
+const NATIVE = new Set(['c', 'neon']);
 
 /** A checked count option: a positive (or, for warm-up, non-negative) integer, else a one-line error. */
 export function checkCount(option: string, value: number, min: number): number {
@@ -76,16 +79,16 @@ export async function benchModel(source: ModelSource, opts: BenchOptions): Promi
   const result = await compile(source, { ...opts.load, target: opts.target, warn: opts.load?.warn ?? (() => undefined) });
   const inputShape = result.graph.values.get(result.graph.inputs[0])!.type.shape;
   const input = benchInput(inputShape);
-  const notes = [timingCaveat(opts.target), threads > 1 ? `--threads ${threads} applies to onnxruntime; snv2c's kernels run on one thread` : undefined].filter((n): n is string => !!n);
+  const notes = [timingCaveat(opts.target), threads > 1 && !NATIVE.has(opts.target) ? `--threads ${threads} applies to onnxruntime; snv2c's ${opts.target} build runs on one thread` : undefined].filter((n): n is string => !!n);
 
   const owned: { dispose(): void }[] = [];
   try {
-    const instrument = await startInstrument(result);
+    const instrument = await startInstrument(result, false, threads);
     owned.push(instrument);
     let ours: Float32Array | undefined;
     const contenders: Contender[] = [
       {
-        label: `snv2c ${opts.target}`,
+        label: `snv2c ${opts.target}${threads > 1 && NATIVE.has(opts.target) ? ` (${threads} threads)` : ''}`,
         call: async () => {
           const r = await instrument.call(input);
           ours = r.output;

@@ -33,14 +33,17 @@ const shapes = (graph: Graph) => ({
   outputShape: graph.values.get(graph.outputs[0])!.type.shape,
 });
 
-/** Ready `result` (compiled for its target) for timing; `profile` asks for the instrumented build. */
-export async function startInstrument(result: CompileResult, profile = false): Promise<Instrument> {
+/**
+ * Ready `result` (compiled for its target) for timing; `profile` asks for the instrumented build, `threads` > 1
+ * runs c/neon through `<name>_run_parallel` (the other targets run on one thread).
+ */
+export async function startInstrument(result: CompileResult, profile = false, threads = 1): Promise<Instrument> {
   const { inputShape, outputShape } = shapes(result.graph);
   const target = result.target;
   if (target === 'c' || target === 'neon' || target === 'wasm') {
     const kernels = profile ? profiledKernels(result) : undefined;
     const common = { artifacts: result.artifacts, name: result.name, inputShape, outputShape, profileLayers: kernels?.length };
-    const bench = target === 'wasm' ? await startWasmBench(common) : startNativeBench({ ...common, target });
+    const bench = target === 'wasm' ? await startWasmBench(common) : startNativeBench({ ...common, target, threads });
     return {
       async call(input) {
         const r = await bench.call(input);

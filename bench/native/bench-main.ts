@@ -4,6 +4,7 @@
 // Protocol per request: stdin <NAME>_INPUT_SIZE floats -> stdout <NAME>_OUTPUT_SIZE floats, then one double (ms
 // of <name>_run alone), then with `profileLayers` that many doubles (ms per profiled kernel of this run).
 
+import { pthreadPoolPrototypes } from '../../runtime/native-pool.ts';
 import { profileHooksSource } from '../profile/profile-hooks.ts';
 
 export interface BenchMainOptions {
@@ -11,6 +12,8 @@ export interface BenchMainOptions {
   readonly name: string;
   /** Instrumented build: the number of kernels the emitted SNV2C_PROFILE hooks report (0 or absent: none). */
   readonly profileLayers?: number;
+  /** More than 1: `<name>_run_parallel` on a `<name>_pool_create(threads)` pool (native-build adds the pool). */
+  readonly threads?: number;
 }
 
 export function benchMainSource(opts: BenchMainOptions): string {
@@ -18,12 +21,15 @@ export function benchMainSource(opts: BenchMainOptions): string {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a C identifier: ${JSON.stringify(name)}`);
   const macro = name.toUpperCase();
   const layers = opts.profileLayers ?? 0;
-  return `/* snv2c bench harness for ${name}: stdin floats in, stdout floats and timings out. */
+  const threads = opts.threads ?? 1;
+  const pooled = threads > 1;
+  const run = pooled ? `${name}_run_parallel(input_buf, output_buf, arena, ${name}_pool_parallel_for, pool)` : `${name}_run(input_buf, output_buf)`;
+  return `/* snv2c bench harness for ${name}: stdin floats in, stdout floats and timings out${pooled ? `, ${threads} threads` : ''}. */
 #define _POSIX_C_SOURCE 199309L
-#include <stdio.h>
+${pooled ? '#include <stdlib.h>\n' : ''}#include <stdio.h>
 #include <time.h>
 #include "${name}.h"
-
+${pooled ? `\n${pthreadPoolPrototypes(name).join('\n')}\n` : ''}
 static float input_buf[${macro}_INPUT_SIZE];
 static float output_buf[${macro}_OUTPUT_SIZE];
 
@@ -34,13 +40,13 @@ static double now_ms(void) {
 }
 ${layers ? profileHooksSource(name, layers, 'now_ms()') : ''}
 int main(void) {
-  for (;;) {
+${pooled ? `  void *pool = ${name}_pool_create(${threads});\n  void *arena = malloc(${macro}_ARENA_BYTES);\n  if (!pool || !arena) return 5;\n` : ''}  for (;;) {
     double start, ms;
     size_t got = fread(input_buf, sizeof(float), ${macro}_INPUT_SIZE, stdin);
     if (got == 0 && feof(stdin)) return 0;
     if (got != ${macro}_INPUT_SIZE) return 2;${layers ? `\n    ${name}_profile_reset();` : ''}
     start = now_ms();
-    if (${name}_run(input_buf, output_buf) != 0) return 3;
+    if (${run} != 0) return 3;
     ms = now_ms() - start;
     if (fwrite(output_buf, sizeof(float), ${macro}_OUTPUT_SIZE, stdout) != ${macro}_OUTPUT_SIZE) return 4;
     if (fwrite(&ms, sizeof(double), 1, stdout) != 1) return 4;${layers ? `\n    if (fwrite(layer_ms, sizeof(double), ${layers}, stdout) != ${layers}) return 4;` : ''}

@@ -14,6 +14,8 @@ import { benchMainSource } from './bench-main.ts';
 
 export interface NativeBenchOptions extends CompiledBenchOptions {
   readonly target: NativeTarget;
+  /** Threads per inference (the emitted <name>_run_parallel on a POSIX pool); default 1. */
+  readonly threads?: number;
 }
 
 export function startNativeBench(opts: NativeBenchOptions): CompiledBench {
@@ -24,8 +26,8 @@ export function startNativeBench(opts: NativeBenchOptions): CompiledBench {
   try {
     const dir = join(scratch, 'src');
     writeArtifactsSync(dir, opts.artifacts.filter((a) => a.path.endsWith('.c') || a.path.endsWith('.h')));
-    const harness = benchMainSource({ name: opts.name, profileLayers: layers });
-    command = buildNativeHarness({ dir, name: opts.name, target: opts.target, harness, extraFlags: layers ? ['-DSNV2C_PROFILE'] : [] }).command;
+    const harness = benchMainSource({ name: opts.name, profileLayers: layers, threads: opts.threads });
+    command = buildNativeHarness({ dir, name: opts.name, target: opts.target, harness, threads: opts.threads, extraFlags: layers ? ['-DSNV2C_PROFILE'] : [] }).command;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

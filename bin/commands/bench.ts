@@ -52,7 +52,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('target', { type: 'string', demandOption: true, describe: 'c | neon | wasm | wgsl (neon off ARM runs under qemu: times not meaningful)' })
       .option('runs', { type: 'number', default: 50, describe: 'timed runs' })
       .option('warmup', { type: 'number', default: 10, describe: 'untimed runs first' })
-      .option('threads', { type: 'number', default: 1, describe: 'intra-op threads of the onnxruntime peer (snv2c runs on one thread)' })
+      .option('threads', { type: 'number', default: 1, describe: 'threads per inference: snv2c c/neon (run_parallel on a POSIX pool) and the onnxruntime peer; wasm and wgsl run on one' })
       .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })
       .option('profile', { type: 'boolean', default: false, describe: 'time every kernel (instrumented build) and join with the cost model' })
       .option('guidelines', { type: 'boolean', default: false, describe: 'run the four guideline experiments of the ShuffleNet V2 paper (Tables 1-4) instead of a model' })

@@ -54,6 +54,14 @@ describe('snv2c bench', function () {
     }
   });
 
+  it('--threads 2 runs the C model on a thread pool and onnxruntime with two intra-op threads, outputs agreeing', () => {
+    const r = snv2c('bench', TINY, '--target', 'c', '--runs', '2', '--warmup', '0', '--threads', '2', '--vs', 'onnxruntime');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('onnxruntime-node (2 threads)');
+    expect(Number(/max \|diff\| of outputs (\S+)\)/.exec(r.stdout)![1])).to.be.below(1e-4);
+    expect(snv2c('bench', TINY, '--target', 'wasm', '--runs', '1', '--warmup', '0', '--threads', '2').stdout).to.contain("snv2c's wasm build runs on one thread");
+  });
+
   it('runs neon and says its times mean nothing under qemu, interleaved with onnxruntime', function () {
     if (process.arch === 'arm64') this.skip();
     const r = snv2c('bench', TINY, '--target', 'neon', '--runs', '2', '--warmup', '0', '--vs', 'onnxruntime');
