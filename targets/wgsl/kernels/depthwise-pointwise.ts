@@ -18,6 +18,7 @@ import { OC_BLOCK, packPointwise } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 import { ceilDiv, kernelHead, WORKGROUP_BUILTINS, WORKGROUP_SIZE } from './kernel.ts';
 import type { SpatialConvParams } from './spatial-conv-params.ts';
+import { quadTap, quadWindowLoop } from './window.ts';
 
 /** Pixels per item in both phases (one vec4). */
 const PIXELS = 4;
@@ -43,8 +44,6 @@ export function tilePixels(channels: number, plane: number, workgroupFloats: num
   return ceilDiv(ceilDiv(plane, ceilDiv(plane, most)), PIXELS) * PIXELS;
 }
 
-const i32 = (n: number) => `${n}i`;
-
 export function depthwisePointwiseKernel(ctx: KernelContext, k: DepthwisePointwiseParams): Kernel {
   const dw = k.depthwise;
   const pw = k.pointwise;
@@ -60,32 +59,16 @@ export function depthwisePointwiseKernel(ctx: KernelContext, k: DepthwisePointwi
   const e = ctx.entry;
   const t = `${e}_t`;
   const relu = (v: string) => (pw.relu ? `max(${v}, vec4<f32>(0.0))` : v);
-  const lanes = ['x', 'y', 'z', 'w'];
-  // Padding taps read address 0 of the plane and are masked, as in window.ts.
-  const tapLoads = lanes.map((l) => `select(0.0, act[src + q.${l}], ok.${l})`).join(', ');
   const code =
     kernelHead(ctx, block, { x: dw.x, y: pw.y }, WORKGROUP_SIZE, { builtins: WORKGROUP_BUILTINS, declarations: `var<workgroup> ${t}: array<vec4<f32>, ${channels * groups}>;\n` }) +
     `  let n = wg.z;
   let p0 = wg.x * ${u32(tile)};
   for (var i = li; i < ${u32(channels * groups)}; i += ${u32(WORKGROUP_SIZE)}) {
     let c = i / ${u32(groups)};
-    let pix = vec4<u32>(p0 + (i % ${u32(groups)}) * 4u) + vec4<u32>(0u, 1u, 2u, 3u);
-    let oy = vec4<i32>(pix / ${u32(win.outW)});
-    let ox = vec4<i32>(pix % ${u32(win.outW)});
     let src = ${e}_x(c, n);
     let wc = ${u32(dwWeights)} + c * ${u32(win.kernel[0] * win.kernel[1])};
     var acc = vec4<f32>(ws(${u32(dwBias)} + c));
-    for (var ky = 0i; ky < ${i32(win.kernel[0])}; ky++) {
-      let iy = oy * ${i32(win.stride[0])} + vec4<i32>(ky * ${i32(win.dilations[0])} - ${i32(win.pads[0])});
-      let rowOk = (iy >= vec4<i32>(0i)) & (iy < vec4<i32>(${i32(win.inH)}));
-      for (var kx = 0i; kx < ${i32(win.kernel[1])}; kx++) {
-        let ix = ox * ${i32(win.stride[1])} + vec4<i32>(kx * ${i32(win.dilations[1])} - ${i32(win.pads[1])});
-        let ok = rowOk & (ix >= vec4<i32>(0i)) & (ix < vec4<i32>(${i32(win.inW)}));
-        let q = vec4<u32>(select(vec4<i32>(0i), iy * ${i32(win.inW)} + ix, ok));
-        acc += ws(wc + u32(ky * ${i32(win.kernel[1])} + kx)) * vec4<f32>(${tapLoads});
-      }
-    }
-    ${t}[i] = ${dw.relu ? 'max(acc, vec4<f32>(0.0))' : 'acc'};
+${indent(quadWindowLoop(win, `p0 + (i % ${u32(groups)}) * 4u`, `      acc += ws(wc + t) * ${quadTap('src')};`))}    ${t}[i] = ${dw.relu ? 'max(acc, vec4<f32>(0.0))' : 'acc'};
   }
   workgroupBarrier();
   for (var i = li; i < ${u32(groups * packed.blocks)}; i += ${u32(WORKGROUP_SIZE)}) {
@@ -127,4 +110,9 @@ export function depthwisePointwiseKernel(ctx: KernelContext, k: DepthwisePointwi
     workgroups: [ceilDiv(plane, tile), 1, dw.batch],
     workgroupBytes: channels * tile * 4,
   };
+}
+
+/** Indents generated statements by two more spaces (window loops write function-body level code). */
+function indent(code: string): string {
+  return code.replace(/^(?=.)/gm, '  ');
 }

@@ -39,3 +39,34 @@ ${body}
   }
 `;
 }
+
+/**
+ * The window walk for 4 consecutive output pixels at once (`first` .. `first` + 3 of the flattened plane; they
+ * may span rows), so that each tap's weights are loaded once for 4 outputs. Inside `body`: `t` is the tap
+ * index, and `quadTap(src)` is the vec4 of the 4 pixels' input values at that tap (0 for padding) in the
+ * plane starting at `src`. Coordinates are computed as vec4s; pixels past the plane end read in-bounds
+ * addresses and are for the caller not to store.
+ */
+export function quadWindowLoop(g: WindowGeometry, first: string, body: string): string {
+  const [kh, kw] = g.kernel;
+  return `  let pix = vec4<u32>(${first}) + vec4<u32>(0u, 1u, 2u, 3u);
+  let oy = vec4<i32>(pix / ${u32(g.outW)});
+  let ox = vec4<i32>(pix % ${u32(g.outW)});
+  for (var ky = 0i; ky < ${i32(kh)}; ky++) {
+    let iy = oy * ${i32(g.stride[0])} + vec4<i32>(ky * ${i32(g.dilations[0])} - ${i32(g.pads[0])});
+    let rowOk = (iy >= vec4<i32>(0i)) & (iy < vec4<i32>(${i32(g.inH)}));
+    for (var kx = 0i; kx < ${i32(kw)}; kx++) {
+      let ix = ox * ${i32(g.stride[1])} + vec4<i32>(kx * ${i32(g.dilations[1])} - ${i32(g.pads[1])});
+      let ok = rowOk & (ix >= vec4<i32>(0i)) & (ix < vec4<i32>(${i32(g.inW)}));
+      let q = vec4<u32>(select(vec4<i32>(0i), iy * ${i32(g.inW)} + ix, ok));
+      let t = u32(ky * ${i32(kw)} + kx);
+${body}
+    }
+  }
+`;
+}
+
+/** Inside quadWindowLoop's body: the 4 pixels' masked input values at the current tap, from plane `src`. */
+export function quadTap(src: string): string {
+  return `vec4<f32>(${['x', 'y', 'z', 'w'].map((l) => `select(0.0, act[${src} + q.${l}], ok.${l})`).join(', ')})`;
+}
