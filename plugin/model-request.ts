@@ -68,7 +68,9 @@ function readFile(path: string, file: string, what: string): Uint8Array {
 function pickTarget(value: unknown, label: string, where: string): PluginTarget {
   if (typeof value === 'string' && (PLUGIN_TARGETS as readonly string[]).includes(value)) return value as PluginTarget;
   const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
-  throw new PluginError(label, `unknown target ${shown} in ${where} (valid: ${PLUGIN_TARGETS.join(', ')})`);
+  const valid = `valid: ${PLUGIN_TARGETS.join(', ')}`;
+  if (value === 'c' || value === 'neon') throw new PluginError(label, `target ${shown} in ${where} builds native code at run time, which a bundle cannot (${valid})`);
+  throw new PluginError(label, `unknown target ${shown} in ${where} (${valid})`);
 }
 
 function pickName(value: unknown, label: string, where: string): string {

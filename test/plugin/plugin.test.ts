@@ -111,6 +111,8 @@ describe('plugin: spec files, cache, watch mode, errors, typings', function () {
     it('an unknown ?target=', async () => {
       writeFileSync(join(project, 'src', 'bad-target.js'), "export * from './tiny.onnx?target=cuda';\n");
       expect(await esbuildError(project, 'bad-target.js')).to.equal('snv2c: src/tiny.onnx: unknown target "cuda" in ?target= (valid: wasm, wgsl)');
+      writeFileSync(join(project, 'src', 'native-target.js'), "export * from './tiny.onnx?target=c';\n");
+      expect(await esbuildError(project, 'native-target.js')).to.equal('snv2c: src/tiny.onnx: target "c" in ?target= builds native code at run time, which a bundle cannot (valid: wasm, wgsl)');
     });
 
     it('a spec file whose weights file is missing', async () => {
