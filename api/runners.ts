@@ -37,7 +37,7 @@ function compiledRunner(target: string): Runner {
       const result = await compileGraph(graph, { target, passes, log, warn });
       const model = await loadCompiled(result, threads !== undefined && threads > 1 ? { threads } : {});
       try {
-        return [await model.run(inputs[0])];
+        return model.runAll ? await model.runAll(inputs) : [await model.run(inputs[0])];
       } finally {
         model.dispose();
       }

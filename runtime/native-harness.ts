@@ -1,6 +1,8 @@
 // The C main() of the native harness: it links with an emitted model and serves inferences over pipes.
-// Protocol: read <NAME>_INPUT_SIZE little-endian floats from stdin, write <NAME>_OUTPUT_SIZE floats to stdout,
-// flush, repeat until stdin closes. (stdio lives here, in the harness, never in the emitted model.)
+// Protocol: read <NAME>_INPUT_SIZE little-endian floats from stdin (all inputs, one after another), write
+// <NAME>_OUTPUT_SIZE floats to stdout (all outputs), flush, repeat until stdin closes. Where a size is 0 (no
+// inputs, only empty outputs) one dummy float stands in, so every request and answer is visible on the pipe.
+// (stdio lives here, in the harness, never in the emitted model.)
 
 import { pthreadPoolPrototypes } from './native-pool.ts';
 
@@ -16,22 +18,25 @@ export function harnessSource(name: string, threads = 1): string {
 ${pooled ? '#include <stdlib.h>\n' : ''}#include <stdio.h>
 #include "${name}.h"
 ${pooled ? `\n${pthreadPoolPrototypes(name).join('\n')}\n` : ''}
-static float input_buf[${macro}_INPUT_SIZE];
-static float output_buf[${macro}_OUTPUT_SIZE];
+/* A dummy float stands for an empty request or answer (and no array has size 0). */
+#define REQUEST_FLOATS (${macro}_INPUT_SIZE > 0 ? ${macro}_INPUT_SIZE : 1)
+#define ANSWER_FLOATS (${macro}_OUTPUT_SIZE > 0 ? ${macro}_OUTPUT_SIZE : 1)
+static float input_buf[${macro}_INPUT_SIZE + 1];
+static float output_buf[${macro}_OUTPUT_SIZE + 1];
 
 int main(void) {
 ${pooled ? `  void *pool = ${name}_pool_create(${threads});\n  void *arena = malloc(${macro}_ARENA_BYTES);\n  if (!pool || !arena) {\n    fprintf(stderr, "snv2c harness: cannot start ${threads} threads\\n");\n    return 5;\n  }\n` : ''}  for (;;) {
-    size_t got = fread(input_buf, sizeof(float), ${macro}_INPUT_SIZE, stdin);
+    size_t got = fread(input_buf, sizeof(float), REQUEST_FLOATS, stdin);
     if (got == 0 && feof(stdin)) return 0;
-    if (got != ${macro}_INPUT_SIZE) {
-      fprintf(stderr, "snv2c harness: short input (%lu of %lu floats)\\n", (unsigned long)got, (unsigned long)${macro}_INPUT_SIZE);
+    if (got != REQUEST_FLOATS) {
+      fprintf(stderr, "snv2c harness: short input (%lu of %lu floats)\\n", (unsigned long)got, (unsigned long)REQUEST_FLOATS);
       return 2;
     }
     if (${pooled ? `${name}_run_parallel(input_buf, output_buf, arena, ${name}_pool_parallel_for, pool)` : `${name}_run(input_buf, output_buf)`} != 0) {
       fprintf(stderr, "snv2c harness: ${name}_run failed\\n");
       return 3;
     }
-    if (fwrite(output_buf, sizeof(float), ${macro}_OUTPUT_SIZE, stdout) != ${macro}_OUTPUT_SIZE || fflush(stdout) != 0) return 4;
+    if (fwrite(output_buf, sizeof(float), ANSWER_FLOATS, stdout) != ANSWER_FLOATS || fflush(stdout) != 0) return 4;
   }
 }
 `;

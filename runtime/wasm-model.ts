@@ -7,7 +7,7 @@
 // --experimental-wasm-relaxed-simd), the baseline one everywhere else.
 
 import type { Model } from './model-api.ts';
-import { checkInput, elementCount } from './model-api.ts';
+import { elementCount, joinInputs, splitOutputs } from './model-api.ts';
 import { installWeights } from './wasm-weights.ts';
 
 export type BytesSource = ArrayBuffer | ArrayBufferView | URL | string;
@@ -26,6 +26,9 @@ export interface WasmModelOptions {
   readonly build?: WasmBuild;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
+  /** Every graph input / output shape when the model has several (its buffers hold them one after another). */
+  readonly inputShapes?: readonly (readonly number[])[];
+  readonly outputShapes?: readonly (readonly number[])[];
 }
 
 export interface WasmModel extends Model {
@@ -92,22 +95,27 @@ export async function createWasmModel(opts: WasmModelOptions): Promise<WasmModel
   const [code, weights] = await Promise.all([loadBytes(build === 'relaxed' ? opts.relaxedWasm! : opts.wasm), loadBytes(opts.weights)]);
   const { instance } = await WebAssembly.instantiate(code as BufferSource, {});
   const { memory, inputPtr, outputPtr, infer } = bindWasmExports(instance, opts.name, weights);
-  const inCount = elementCount(opts.inputShape);
-  const outCount = elementCount(opts.outputShape);
+  const inputShapes = opts.inputShapes ?? [opts.inputShape];
+  const outputShapes = opts.outputShapes ?? [opts.outputShape];
+  const outCount = outputShapes.reduce((n, s) => n + elementCount(s), 0);
   let disposed = false;
+  const runAll = (inputs: readonly Float32Array[]): Float32Array[] => {
+    if (disposed) throw new Error(`wasm model ${opts.name} was disposed`);
+    const input = joinInputs(inputShapes, inputs);
+    // Views are re-made per call: memory.buffer is replaced if the module ever grows its memory.
+    new Float32Array(memory.buffer, inputPtr, input.length).set(input);
+    const status = infer();
+    if (status !== 0) throw new Error(`wasm model ${opts.name} failed (${status})`);
+    return splitOutputs(outputShapes, new Float32Array(memory.buffer, outputPtr, outCount));
+  };
   const model: WasmModel = {
     inputShape: opts.inputShape,
     outputShape: opts.outputShape,
+    inputShapes,
+    outputShapes,
     build,
-    run(input: Float32Array): Float32Array {
-      if (disposed) throw new Error(`wasm model ${opts.name} was disposed`);
-      checkInput(model, input);
-      // Views are re-made per call: memory.buffer is replaced if the module ever grows its memory.
-      new Float32Array(memory.buffer, inputPtr, inCount).set(input);
-      const status = infer();
-      if (status !== 0) throw new Error(`wasm model ${opts.name} failed (${status})`);
-      return new Float32Array(memory.buffer, outputPtr, outCount).slice();
-    },
+    run: (input: Float32Array) => runAll([input])[0],
+    runAll,
     dispose(): void {
       disposed = true;
     },

@@ -10,7 +10,7 @@ import { conv2d } from './conv.ts';
 import { unary } from './activation.ts';
 import { batchNorm, binary } from './elementwise.ts';
 import { dense, gemm, matMul } from './matmul.ts';
-import { channelShuffle, concat, gather, slice, split, transpose } from './movement.ts';
+import { channelShuffle, concat, gather, pad, slice, split, transpose } from './movement.ts';
 import { avgPool, maxPool } from './pool.ts';
 import { globalAvgPool, reduceMean } from './reduce.ts';
 import type { Tensor } from './tensor.ts';
@@ -40,6 +40,7 @@ const ARITY: Record<OpKind, readonly [number, number]> = {
   slice: [1, 1],
   concat: [1, Infinity],
   gather: [2, 2],
+  pad: [1, 1],
   identity: [1, 1],
   channelShuffle: [1, 1],
 };
@@ -96,6 +97,8 @@ export function evalOp(op: Op, inputs: readonly Tensor[]): Tensor[] {
       return [slice(op, x, types[0])];
     case 'concat':
       return [concat(op, inputs, types[0])];
+    case 'pad':
+      return [pad(op, x, types[0])];
     case 'gather':
       return [gather(op, x, inputs[1], types[0])];
     case 'channelShuffle':

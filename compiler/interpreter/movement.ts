@@ -1,4 +1,4 @@
-// Ops that only move data: transpose, split, concat, slice, gather, channelShuffle. All work on f32 and i64.
+// Ops that only move data: transpose, split, concat, slice, gather, pad, channelShuffle. All work on f32 and i64.
 // (reshape and identity need no copy and live in eval-op.ts.)
 
 import { CompileError } from '../ir/errors.ts';
@@ -119,6 +119,32 @@ export function channelShuffle(op: OpOf<'channelShuffle'>, x: Tensor): Tensor {
         const from = (n * channels + g * perGroup + i) * plane;
         out.data.set(x.data.subarray(from, from + plane), (n * channels + i * op.groups + g) * plane);
       }
+    }
+  }
+  return out;
+}
+
+/** Constant padding: every output element at an index inside the (possibly cropped) input takes that element. */
+export function pad(op: OpOf<'pad'>, x: Tensor, outType: TensorType): Tensor {
+  const inShape = x.type.shape;
+  const shape = outType.shape;
+  const rank = shape.length;
+  const inStrides = stridesOf(inShape);
+  const out = allocate(outType);
+  out.data.fill(op.value);
+  const index = new Array<number>(rank).fill(0);
+  for (let o = 0; o < out.data.length; o++) {
+    let from = 0;
+    let inside = true;
+    for (let axis = 0; axis < rank && inside; axis++) {
+      const i = index[axis] - op.pads[axis];
+      inside = i >= 0 && i < inShape[axis];
+      from += i * inStrides[axis];
+    }
+    if (inside) out.data[o] = x.data[from];
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      if (++index[axis] < shape[axis]) break;
+      index[axis] = 0;
     }
   }
   return out;

@@ -178,6 +178,13 @@ export function inferOutputTypes(op: Op, inputs: readonly Value[]): TensorType[]
       }
       return [{ dtype: x.dtype, shape: x.shape.map((d, i) => (i === axis ? size : d)) }];
     }
+    case 'pad': {
+      const rank = x.shape.length;
+      if (op.pads.length !== 2 * rank || op.pads.some((p) => !Number.isInteger(p))) fail(`pad needs ${2 * rank} integer pads for rank ${rank}, got [${op.pads.join(',')}]`);
+      const shape = x.shape.map((d, i) => d + op.pads[i] + op.pads[i + rank]);
+      if (shape.some((d) => d < 0)) fail(`pads [${op.pads.join(',')}] crop [${x.shape.join(',')}] below zero`);
+      return [{ dtype: x.dtype, shape }];
+    }
     case 'gather': {
       const axis = normaliseAxis(op.axis, x.shape.length);
       const idx = t[1];

@@ -92,6 +92,9 @@ export type Op =
   | { readonly kind: 'concat'; readonly axis: number }
   // inputs: data, indices (i64, usually constant)
   | { readonly kind: 'gather'; readonly axis: number }
+  // ONNX Pad in constant mode: pads = [begin_0 .. begin_{r-1}, end_0 .. end_{r-1}] per axis (negative crops),
+  // new elements take `value`
+  | { readonly kind: 'pad'; readonly pads: readonly number[]; readonly value: number }
   // Identity, Dropout (inference) and similar; removed by the simplification passes
   | { readonly kind: 'identity' }
   // produced by passes: out[:, g' * (C/groups) ... ] i.e. reshape [N,groups,C/groups,H,W] -> transpose(0,2,1,3,4) -> reshape
@@ -120,7 +123,7 @@ export interface Graph {
 }
 
 /** Ops that only move or relabel data; the channel-routing pass turns the channel ones into bookkeeping. */
-export const MOVEMENT_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['reshape', 'transpose', 'split', 'slice', 'concat', 'gather', 'identity', 'channelShuffle']);
+export const MOVEMENT_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['reshape', 'transpose', 'split', 'slice', 'concat', 'gather', 'pad', 'identity', 'channelShuffle']);
 /** Per-element activations with one input and one output of the same type. */
 export const UNARY_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['relu', 'sigmoid', 'hardSigmoid', 'hardSwish', 'clip']);
 export type UnaryOp = OpOf<'relu' | 'sigmoid' | 'hardSigmoid' | 'hardSwish' | 'clip'>;

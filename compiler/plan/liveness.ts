@@ -38,18 +38,35 @@ export interface ScheduleLiveness {
   readonly copyNodes: ReadonlySet<number>;
 }
 
-const planeOf = (shape: readonly number[]): number => shape.slice(2).reduce((a, b) => a * b, 1);
+/**
+ * Batch, channel and plane sizes of a value under the planar layout. A value of rank 0 or 1 has no batch or
+ * channel axis: it is one plane holding all of its elements.
+ */
+export function planarDims(shape: readonly number[]): { batch: number; channels: number; plane: number } {
+  const all = shape.reduce((a, b) => a * b, 1);
+  if (shape.length < 2) return { batch: 1, channels: 1, plane: all };
+  return { batch: shape[0], channels: shape[1], plane: shape.slice(2).reduce((a, b) => a * b, 1) };
+}
 
-/** Plain NCHW layout in a caller's buffer, starting at float `base`. */
+/** Plain row-major layout in a caller's buffer, starting at float `base`. */
 export function densePlacement(buffer: 'input' | 'output', shape: readonly number[], base = 0): Placement {
-  const plane = planeOf(shape);
-  const channels = shape[1] ?? 1;
+  const { channels, plane } = planarDims(shape);
   return { buffer, channelOffsets: Array.from({ length: channels }, (_, c) => base + c * plane), batchStride: channels * plane };
 }
 
-/** Concat is only bookkeeping when its inputs share one buffer and batch stride. */
-function sameLayout(inputs: readonly Placement[]): boolean {
-  return inputs.every((p) => p.buffer === inputs[0].buffer && p.batchStride === inputs[0].batchStride);
+/** Float ranges [start, end) of the graph inputs (or outputs) inside the caller's 'input' ('output') buffer. */
+type IoRanges = Record<'input' | 'output', [number, number][]>;
+
+/**
+ * Concat is only bookkeeping when its inputs share one buffer and batch stride, and, in the caller's buffers,
+ * one graph input or output: each of those is a separate pointer in `<name>_run_io`.
+ */
+function sameLayout(inputs: readonly Placement[], io: IoRanges): boolean {
+  const first = inputs[0];
+  if (!inputs.every((p) => p.buffer === first.buffer && p.batchStride === first.batchStride)) return false;
+  if (first.buffer === 'arena') return true;
+  const range = io[first.buffer].find(([start, end]) => first.channelOffsets[0] >= start && first.channelOffsets[0] < end);
+  return !!range && inputs.every((p) => p.channelOffsets.every((o) => o >= range[0] && o < range[1]));
 }
 
 /** Per grouped node id, the schedule step of its group's last member (until when its inputs are read). */
@@ -77,13 +94,22 @@ export function analyseLiveness(graph: Graph, kernelGroups: readonly KernelGroup
   const graphOutputs = new Set(graph.outputs);
 
   // Graph inputs and outputs sit one after another in the caller's 'input' / 'output' buffers.
+  const io: IoRanges = { input: [], output: [] };
   let inputBase = 0;
   for (const id of graph.inputs) {
     const shape = checkPlaceable(graph, id, 'graph input');
     symbolic.set(id, densePlacement('input', shape, inputBase));
-    inputBase += shape.reduce((a, b) => a * b, 1);
+    io.input.push([inputBase, (inputBase += shape.reduce((a, b) => a * b, 1))]);
   }
+  // Outputs sit in graph.outputs order, whatever order the nodes write them in (a value listed twice is
+  // written at its first place; targets copy it to the second, as they copy an output that is an input or a
+  // constant, neither of which any node writes).
   let outputBase = 0;
+  const outputBases = new Map<number, number>();
+  for (const id of graph.outputs) {
+    if (!outputBases.has(id)) outputBases.set(id, outputBase);
+    io.output.push([outputBase, (outputBase += value(id).type.shape.reduce((a, b) => a * b, 1))]);
+  }
 
   graph.nodes.forEach((node, step) => {
     const runtimeInputs = node.inputs.filter((id) => !value(id).data);
@@ -95,7 +121,7 @@ export function analyseLiveness(graph: Graph, kernelGroups: readonly KernelGroup
       isViewNode(graph, node) &&
       runtimeInputs.length === node.inputs.length &&
       !node.outputs.some((id) => graphOutputs.has(id)) &&
-      (node.op.kind !== 'concat' || sameLayout(inputPlacements));
+      (node.op.kind !== 'concat' || sameLayout(inputPlacements, io));
     const stepWrites: ArenaWrite[] = [];
     writes.push(stepWrites);
     if (view) {
@@ -114,27 +140,26 @@ export function analyseLiveness(graph: Graph, kernelGroups: readonly KernelGroup
       if (symbolic.has(id)) throw new CompileError(`memory plan: value ${id} is written twice`, { node: node.origin });
       const shape = checkPlaceable(graph, id, `output of ${node.op.kind}`, node);
       if (graphOutputs.has(id)) {
-        symbolic.set(id, densePlacement('output', shape, outputBase));
-        outputBase += shape.reduce((a, b) => a * b, 1);
+        symbolic.set(id, densePlacement('output', shape, outputBases.get(id)!));
         continue;
       }
-      const size = alignPlane(shape[0] * planeOf(shape));
+      const { batch, channels, plane } = planarDims(shape);
+      const size = alignPlane(batch * plane);
       const firstPlane = planes.length;
-      for (let c = 0; c < shape[1]; c++) planes.push({ size, def: step, lastUse: step });
-      stepWrites.push({ value: id, firstPlane, count: shape[1] });
-      symbolic.set(id, { buffer: 'arena', channelOffsets: Array.from({ length: shape[1] }, (_, c) => firstPlane + c), batchStride: planeOf(shape) });
+      for (let c = 0; c < channels; c++) planes.push({ size, def: step, lastUse: step });
+      stepWrites.push({ value: id, firstPlane, count: channels });
+      symbolic.set(id, { buffer: 'arena', channelOffsets: Array.from({ length: channels }, (_, c) => firstPlane + c), batchStride: plane });
     }
   });
-  for (const id of graph.outputs) if (!symbolic.has(id)) throw new CompileError(`memory plan: graph output ${id} is never written`);
+  for (const id of graph.outputs) if (!symbolic.has(id) && !value(id).data) throw new CompileError(`memory plan: graph output ${id} is never written`);
   return { planes, writes, symbolic, viewNodes, copyNodes };
 }
 
-/** Only f32 activations with a channel axis have planes; anything else at run time is a frontend/pass bug. */
+/** Only f32 activations have planes; an i64 value at run time is a frontend/pass bug. */
 function checkPlaceable(graph: Graph, id: number, what: string, node?: Node): readonly number[] {
   const v = graph.values.get(id)!;
   const site = node ? { node: node.origin } : {};
   if (v.type.dtype !== 'f32') throw new CompileError(`memory plan: ${what} is ${v.type.dtype} at run time (unfolded shape arithmetic?)`, site);
-  if (v.type.shape.length < 2) throw new CompileError(`memory plan: ${what} of rank ${v.type.shape.length} has no channel axis`, site);
   return v.type.shape;
 }
 

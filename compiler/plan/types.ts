@@ -8,7 +8,8 @@
 // compute kernel reads and writes through its operands' offset tables (compile-time constants).
 //
 // Axis 1 is the channel axis; every axis after it is flattened into the plane (rank 2 values have planes of
-// one element). Graph inputs and outputs keep plain NCHW layout in the caller's buffers.
+// one element). A value of rank 0 or 1 is a single plane (one channel offset) holding all
+// its elements. Graph inputs and outputs keep plain row-major layout in the caller's buffers, one after another.
 
 export type BufferName = 'input' | 'output' | 'arena';
 

@@ -6,7 +6,7 @@ import type { Graph } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
 import type { Artifact, EmitOptions, Target } from '../../compiler/target.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
-import { emitCModel } from './emit-model.ts';
+import { emitCModel, ioShapes } from './emit-model.ts';
 
 export function emitNativeTarget(graph: Graph, plan: MemoryPlan, options: EmitOptions, target: 'c' | 'neon'): Artifact[] {
   const name = options.name;
@@ -18,10 +18,7 @@ export function emitNativeTarget(graph: Graph, plan: MemoryPlan, options: EmitOp
       { module: 'native-model', names: ['createNativeModel'] },
       { module: 'native-build', names: ['NativeBuildOptions'], typeOnly: true },
     ],
-    constants: [
-      { name: 'inputShape', value: graph.values.get(graph.inputs[0])!.type.shape },
-      { name: 'outputShape', value: graph.values.get(graph.outputs[0])!.type.shape },
-    ],
+    constants: ioShapes(graph),
     options: [
       { name: 'cc', type: "NativeBuildOptions['cc']", doc: 'C compiler (default $CC or cc; aarch64-linux-gnu-gcc for neon on x86).' },
       { name: 'cflags', type: "NativeBuildOptions['cflags']", doc: 'Optimisation flags (default -O2).' },
@@ -31,7 +28,7 @@ export function emitNativeTarget(graph: Graph, plan: MemoryPlan, options: EmitOp
     body: [
       `const { fileURLToPath } = await import('node:url');`,
       `const dir = fileURLToPath(new URL('.', import.meta.url));`,
-      `return createNativeModel({ ...options, dir, name: ${JSON.stringify(name)}, target: ${JSON.stringify(target)}, inputShape, outputShape });`,
+      `return createNativeModel({ ...options, dir, name: ${JSON.stringify(name)}, target: ${JSON.stringify(target)}, inputShape, outputShape, inputShapes, outputShapes });`,
     ],
   });
   return [...c.artifacts, ...module];

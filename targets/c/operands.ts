@@ -74,11 +74,6 @@ export function placementAddressing(p: Placement, tables: OffsetTables): Channel
   return addressing(p.channelOffsets, p.batchStride, tables);
 }
 
-/** The C pointer a buffer name stands for inside `<name>_run_with_arena`. */
-export function bufferPointer(buffer: Placement['buffer']): string {
-  return buffer === 'arena' ? 'arena_f' : buffer;
-}
-
 /** A stretch of channels [from, to) whose offsets are affine: offset(k) = at(k) for k in the stretch. */
 export interface AffineRun {
   readonly from: number;

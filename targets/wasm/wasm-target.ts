@@ -7,7 +7,7 @@ import type { Graph } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
 import type { Artifact, Target } from '../../compiler/target.ts';
 import { weightsHash } from '../../runtime/wasm-weights.ts';
-import { emitCModel } from '../c/emit-model.ts';
+import { emitCModel, ioShapes } from '../c/emit-model.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
 import { buildWasmVariants } from './build-wasm.ts';
 import { emitWasmGlue, wasmExports } from './glue.ts';
@@ -26,8 +26,6 @@ export function emitWasmModel(graph: Graph, plan: MemoryPlan, name: string): Art
   const glue = emitWasmGlue(name, { floats: weights.byteLength / 4, hash: weightsHash(new Uint32Array(weights.buffer, weights.byteOffset, weights.byteLength / 4)) });
   const sources = [...c.artifacts, { path: `${name}_wasm.c`, contents: glue }];
   const [baseline, relaxed] = buildWasmVariants(sources, wasmExports(name), [{}, { relaxed: true }]);
-  const inputShape = graph.values.get(graph.inputs[0])!.type.shape;
-  const outputShape = graph.values.get(graph.outputs[0])!.type.shape;
   const file = (suffix: string) => `new URL(${JSON.stringify(`./${name}${suffix}`)}, import.meta.url)`;
   const module = emitTsModule({
     name,
@@ -36,7 +34,7 @@ export function emitWasmModel(graph: Graph, plan: MemoryPlan, name: string): Art
       `WebAssembly build of ${name}.c (SIMD128, and relaxed SIMD where the engine has it); runs in Node and browsers.`,
     ],
     imports: [{ module: 'wasm-model', names: ['createWasmModel'] }, { module: 'wasm-model', names: ['WasmSource', 'BytesSource', 'WasmBuild', 'WasmModel'], typeOnly: true }],
-    constants: [{ name: 'inputShape', value: inputShape }, { name: 'outputShape', value: outputShape }],
+    constants: ioShapes(graph),
     options: [
       { name: 'wasm', type: 'WasmSource', doc: `The SIMD128 module: bytes or a URL (default: ${name}.wasm next to this file).` },
       { name: 'relaxedWasm', type: 'WasmSource', doc: `The relaxed-SIMD module (default: ${name}.relaxed.wasm next to this file).` },
@@ -52,6 +50,8 @@ export function emitWasmModel(graph: Graph, plan: MemoryPlan, name: string): Art
       `  build: options.build,`,
       `  inputShape,`,
       `  outputShape,`,
+      `  inputShapes,`,
+      `  outputShapes,`,
       `});`,
     ],
     modelType: 'WasmModel',

@@ -129,10 +129,24 @@ export function importSlice(n: NodeView): number[] {
   return n.emit({ kind: 'slice', ...normaliseSlice(shape, starts, ends, axes, steps) }, [n.input(0)]);
 }
 
-/** Pad is accepted only when it pads nothing (PyTorch emits such a Pad in front of some AveragePools). */
+/**
+ * Pad in constant mode: pads and the value are attributes before opset 11 and constant inputs from 11 on; the
+ * optional axes input (opset 18) picks the axes the pads list. Padding nothing is the identity (PyTorch emits
+ * such a Pad in front of some AveragePools). Other modes (reflect, edge, wrap) are not supported.
+ */
 export function importPad(n: NodeView): number[] {
   const mode = n.attrs.string('mode', 'constant');
-  const pads = n.hasInput(1) ? n.constantInts(1, 'pads') : n.attrs.ints('pads');
-  if (pads.some((p) => p !== 0)) throw new CompileError(`Pad with non-zero pads [${pads.join(',')}] (mode ${JSON.stringify(mode.slice(0, 20))}) is not supported`, { kind: 'unsupported' });
-  return n.emit({ kind: 'identity' }, [n.input(0)]);
+  const rank = n.shape(0).length;
+  const given = n.hasInput(1) ? n.constantInts(1, 'pads') : n.attrs.ints('pads');
+  if (given.every((p) => p === 0)) return n.emit({ kind: 'identity' }, [n.input(0)]);
+  if (mode !== 'constant') throw new CompileError(`Pad mode ${JSON.stringify(mode.slice(0, 20))} is not supported (only constant)`, { kind: 'unsupported' });
+  const axes = n.hasInput(3) ? n.constantInts(3, 'axes').map((a) => normaliseAxis(a, rank)) : [...Array(rank).keys()];
+  if (given.length !== 2 * axes.length) throw new CompileError(`Pad has ${given.length} pads for ${axes.length} axes`);
+  const pads = new Array<number>(2 * rank).fill(0);
+  axes.forEach((axis, i) => {
+    pads[axis] = given[i];
+    pads[axis + rank] = given[i + axes.length];
+  });
+  const value = n.hasInput(2) ? (n.constant(2, 'constant_value').data[0] ?? 0) : n.attrs.float('value', 0);
+  return n.emit({ kind: 'pad', pads, value }, [n.input(0)]);
 }

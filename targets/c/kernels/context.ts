@@ -41,6 +41,8 @@ export interface KernelContext {
 export interface Kernel {
   readonly definition: string;
   readonly tasks?: number;
+  /** Values whose buffers the call passes, in order (default: the node's first input, then the output); no tasks. */
+  readonly args?: readonly number[];
 }
 
 /** Largest task count of one kernel call: enough to balance 2-4 threads, few enough to keep dispatch cheap. */

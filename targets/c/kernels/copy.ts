@@ -1,6 +1,5 @@
-// Kernels that move or clamp whole planes: a standalone ReLU, and the rare movement node the memory plan could
-// not turn into a view (a split/concat/shuffle/reshape whose result is a graph output must land densely in the
-// caller's buffer). The source plane of each output channel is the placement the node would have had as a view.
+// Kernels that move whole planes: the rare channel-movement node the memory plan could not turn into a view
+// (a channel shuffle whose result is a graph output must land densely in the caller's buffer). The source plane of each output channel is the placement the node would have had as a view.
 
 import type { Node } from '../../../compiler/ir/types.ts';
 import { viewPlacements } from '../../../compiler/plan/views.ts';
@@ -24,11 +23,6 @@ function planeKernel(ctx: KernelContext, node: Node, fn: string, source: ReturnT
     `}`,
   ];
   return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
-}
-
-export function emitRelu(ctx: KernelContext, node: Node, fn: string): Kernel {
-  const source = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
-  return planeKernel(ctx, node, fn, source, true, 'relu');
 }
 
 /** A channel-movement node materialised as plane copies (all of its inputs must share one buffer). */

@@ -73,6 +73,13 @@ describe('interpreter: movement ops (hand-derived)', () => {
     expect(() => evalOp({ kind: 'reshape', shape: [4] }, [iota([2, 3])])).to.throw(/reshape/);
   });
 
+  it('pad with a value on both sides of one axis and a crop of another', () => {
+    const y = evalOp({ kind: 'pad', pads: [1, -1, 0, 1], value: 9 }, [iota([2, 3])])[0];
+    expect(y.type.shape).to.deep.equal([3, 3]);
+    expect(values(y)).to.deep.equal([9, 9, 9, 1, 2, 9, 4, 5, 9]);
+    expect(() => evalOp({ kind: 'pad', pads: [0, -4, 0, 0], value: 0 }, [iota([2, 3])])).to.throw(/crop/);
+  });
+
   it('a wrong number of inputs is a CompileError', () => {
     expect(() => evalOp({ kind: 'gather', axis: 0 }, [iota([3])])).to.throw(/gather takes 2 inputs, got 1/);
   });

@@ -227,6 +227,27 @@ describe('ONNX frontend: ops against onnxruntime', () => {
     });
   });
 
+  it('Pad in constant mode: zero padding (opset 11 inputs), a value, negative pads, and axes (opset 18)', async () => {
+    await matchesOnnxRuntime({
+      opset: 11,
+      inputs: [{ name: 'x', shape: [1, 2, 3, 4] }],
+      initializers: { pads: i64([0, 0, 1, 2, 0, 0, 2, -1]), v: f32([], [0.25]) },
+      nodes: [
+        { op: 'Pad', inputs: ['x', 'pads'], outputs: ['p'] },
+        { op: 'Pad', inputs: ['p', 'pads', 'v'], outputs: ['y'], attrs: { mode: { string: 'constant' } } },
+      ],
+      outputs: ['y'],
+    });
+    const g = await matchesOnnxRuntime({
+      opset: 18,
+      inputs: [{ name: 'x', shape: [2, 3, 4] }],
+      initializers: { pads: i64([1, 0, 2, 3]), v: f32([], [-1]), axes: i64([2, 0]) },
+      nodes: [{ op: 'Pad', inputs: ['x', 'pads', 'v', 'axes'], outputs: ['y'] }],
+      outputs: ['y'],
+    });
+    expect(g.nodes[0].op).to.deep.equal({ kind: 'pad', pads: [0, 0, 1, 3, 0, 2], value: -1 });
+  });
+
   it('reads initializers stored in typed fields (float_data, int64_data, int32 indices)', async () => {
     const g = await matchesOnnxRuntime({
       inputs: [{ name: 'x', shape: [1, 4, 2, 2] }],
