@@ -1,4 +1,4 @@
-// Every ONNX fixture through the C target, built with gcc and with clang under -std=c99 -Wall -Wextra -Werror
+// Every ONNX fixture (the paper's variants and ShuffleNetV2+ included) through the C target, built with gcc and with clang under -std=c99 -Wall -Wextra -Werror
 // -pedantic (portable), and with gcc as the product builds it by default (-O3 -march=native: the AVX2/AVX-512
 // tiles on hosts that have them), run through the native harness: logits within the manifest tolerance of
 // PyTorch's output.npy, the same top-1, and in agreement with the reference interpreter.
@@ -30,7 +30,7 @@ describe('C target on the ONNX fixtures (x86, gcc and clang, portable and -march
     expect(odd.length).to.be.greaterThan(0);
   });
 
-  for (const fixture of manifest.fixtures) {
+  for (const fixture of [...manifest.fixtures, ...(manifest.variant_fixtures ?? [])]) {
     it(`${fixture.name}: gcc and clang builds match PyTorch and the interpreter`, async () => {
       const graph = compiledGraph(fixture);
       const { input, golden } = fixtureTensors(fixture);

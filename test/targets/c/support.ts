@@ -22,7 +22,12 @@ export interface Fixture {
   readonly files: { model: string; input: string; output: string };
 }
 
-export const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { tolerance: { abs: number }; fixtures: Fixture[] };
+export const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as {
+  tolerance: { abs: number };
+  fixtures: Fixture[];
+  /** The paper's variants and ShuffleNetV2+ (SE, residual, v2*, h-swish / hard-sigmoid, relu6 as Clip). */
+  variant_fixtures?: Fixture[];
+};
 
 /** Fixtures with at most `maxInput` input floats (the small ones, for slow paths: qemu, sanitizers). */
 export function smallFixtures(maxInput = 3 * 64 * 64): Fixture[] {

@@ -1,4 +1,4 @@
-// Every ONNX fixture through the wasm target: clang builds <name>.wasm and <name>.relaxed.wasm, the emitted
+// Every ONNX fixture (the paper's variants and ShuffleNetV2+ included) through the wasm target: clang builds <name>.wasm and <name>.relaxed.wasm, the emitted
 // <name>.js instantiates them in Node with <name>.weights.bin, and the logits of both builds match PyTorch
 // (manifest tolerance), with the same top-1, and agree with the interpreter. Node 20 runs relaxed SIMD only
 // behind a V8 flag: without it the module silently takes the baseline build; the relaxed runs switch the flag
@@ -46,7 +46,7 @@ describe('wasm target on the ONNX fixtures (Node)', function () {
       return { dir, emitted: (await import(pathToFileURL(join(dir, 'net.js')).href)) as EmittedWasm };
     })());
 
-  for (const fixture of manifest.fixtures) {
+  for (const fixture of [...manifest.fixtures, ...(manifest.variant_fixtures ?? [])]) {
     it(`${fixture.name}: both builds match PyTorch and the interpreter`, async () => {
       const graph = compiledGraph(fixture);
       const { input, golden } = fixtureTensors(fixture);
