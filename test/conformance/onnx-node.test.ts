@@ -56,8 +56,8 @@ async function runTarget(target: TargetName, c: NodeCase, imported: Graph, root:
   const g = result.graph;
   const io = { inputShape: shapes(g, g.inputs)[0] ?? [], outputShape: shapes(g, g.outputs)[0], inputShapes: shapes(g, g.inputs), outputShapes: shapes(g, g.outputs) };
   if (target === 'wasm') {
-    const wasm = result.artifacts.find((a) => a.path === 'node.wasm')!.contents as Uint8Array;
-    const model = await createWasmModel({ name: 'node', wasm, ...io });
+    const file = (path: string) => result.artifacts.find((a) => a.path === path)!.contents as Uint8Array;
+    const model = await createWasmModel({ name: 'node', wasm: file('node.wasm'), weights: file('node.weights.bin'), ...io });
     return model.runAll!(c.inputs);
   }
   const dir = join(root, c.name);

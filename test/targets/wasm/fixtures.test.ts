@@ -1,8 +1,8 @@
-// Every ONNX fixture (the paper's variants and ShuffleNetV2+ included) through the wasm target: clang builds <name>.wasm and <name>.relaxed.wasm, the emitted
-// <name>.js instantiates them in Node with <name>.weights.bin, and the logits of both builds match PyTorch
-// (manifest tolerance), with the same top-1, and agree with the interpreter. Node 20 runs relaxed SIMD only
-// behind a V8 flag: without it the module silently takes the baseline build; the relaxed runs switch the flag
-// on around themselves.
+// Every ONNX fixture (the paper's variants and ShuffleNetV2+ included) through the wasm target: clang builds
+// <name>.wasm and <name>.relaxed.wasm, the emitted <name>.js instantiates them in Node with <name>.weights.bin,
+// and the logits of both builds match PyTorch (manifest tolerance), with the same top-1, and agree with the
+// interpreter. Node 20 runs relaxed SIMD only behind a V8 flag: without it the module silently takes the
+// baseline build; the relaxed runs switch the flag on around themselves.
 
 import { expect } from 'chai';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
