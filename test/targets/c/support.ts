@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importOnnx } from '../../../compiler/frontend/onnx/import-onnx.ts';
 import type { Graph } from '../../../compiler/ir/types.ts';
+import { RELU_EPILOGUE } from '../../../compiler/ir/conv-epilogue.ts';
 import { runPipeline } from '../../../compiler/pipeline.ts';
+import { cTarget } from '../../../targets/c/c-target.ts';
 import type { Artifact } from '../../../compiler/target.ts';
 import { readNpy } from '../../../runtime/npy.ts';
 
@@ -34,8 +36,10 @@ export function smallFixtures(maxInput = 3 * 64 * 64): Fixture[] {
   return manifest.fixtures.filter((f) => f.input_shape.reduce((a, b) => a * b, 1) <= maxInput);
 }
 
+/** The fixture through the passes as the C targets get it (fusing only the conv epilogues they render). */
 export function compiledGraph(f: Fixture): Graph {
-  return runPipeline(importOnnx(readFileSync(join(FIXTURES, f.files.model)), { file: f.files.model, inputShape: f.input_shape }), { warn: () => undefined });
+  const imported = importOnnx(readFileSync(join(FIXTURES, f.files.model)), { file: f.files.model, inputShape: f.input_shape });
+  return runPipeline(imported, { warn: () => undefined, epilogues: cTarget.epilogues ?? RELU_EPILOGUE });
 }
 
 export function fixtureTensors(f: Fixture): { input: Float32Array; golden: Float32Array } {
