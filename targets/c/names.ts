@@ -41,7 +41,8 @@ export function nodeName(origin: string): string {
 }
 
 /** Name stems the emitted code uses itself: a kernel named like them gets a `node_` prefix instead. */
-const RESERVED_STEMS = /^(run|weights|arena|pw|dw3x3|zero|offsets|runs|layer|split|job|io|pool|profile|k\d)/;
+// `op_` prefixes the shared routines of the generic kernels (targets/c/kernels/view-source.ts and its users).
+const RESERVED_STEMS = /^(run|weights|arena|pw|dw3x3|zero|offsets|runs|layer|split|job|io|pool|profile|op_|k\d)/;
 
 /**
  * A C identifier part naming a kernel after its graph node: `/stage2/stage2.0/branch2/branch2.5/Conv` becomes

@@ -33,12 +33,12 @@ function binaryRoutine(ctx: KernelContext): string {
     ]);
     return [
       `/* y = a (op) b over three views of one shape (broadcast operands step by 0), row by row. */`,
-      `static void ${p}_binary(int32_t op, int32_t rows, const ${view} *av, const float *a, const ${view} *bv, const float *b, const ${view} *yv, float *y) {`,
+      `static void ${p}_op_binary(int32_t op, int32_t rows, const ${view} *av, const float *a, const ${view} *bv, const float *b, const ${view} *yv, float *y) {`,
       ...rowWalk(ctx, ['a', 'b'], ['y'], ['switch (op) {', ...cases, '  default:', '    return;', '}']),
       `}`,
     ].join('\n');
   });
-  return `${p}_binary`;
+  return `${p}_op_binary`;
 }
 
 /** Emits `y = a fn b` into kernel `k`; `a` and `b` may have any shapes that broadcast to y's. */

@@ -20,15 +20,15 @@ function dotRoutine(ctx: KernelContext): string {
   ctx.helper('dot', () =>
     [
       `/* Each element of view y (in order) is alpha times the dot product of the next rows of views a and b (per_output rows each), plus the matching element of view c when given. */`,
-      `static void ${p}_dot(int32_t rows, int32_t per_output, float alpha, const ${view} *av, const float *a, const ${view} *bv, const float *b, const ${view} *cv, const float *c, const ${view} *yv, float *y) {`,
+      `static void ${p}_op_dot(int32_t rows, int32_t per_output, float alpha, const ${view} *av, const float *a, const ${view} *bv, const float *b, const ${view} *cv, const float *c, const ${view} *yv, float *y) {`,
       `  const int32_t krow = av->size[av->rank - 1], as = av->stride[av->rank - 1], bs = bv->stride[bv->rank - 1];`,
       `  const int32_t yrow = yv->size[yv->rank - 1], ys = yv->stride[yv->rank - 1], cs = cv ? cv->stride[cv->rank - 1] : 0;`,
-      `  ${p}_cursor ac, bc, cc, yc;`,
+      `  ${p}_op_cursor ac, bc, cc, yc;`,
       `  int32_t r, k, j, i;`,
-      `  ${p}_cursor_start(&ac, av);`,
-      `  ${p}_cursor_start(&bc, bv);`,
-      `  ${p}_cursor_start(&yc, yv);`,
-      `  if (cv) ${p}_cursor_start(&cc, cv);`,
+      `  ${p}_op_cursor_start(&ac, av);`,
+      `  ${p}_op_cursor_start(&bc, bv);`,
+      `  ${p}_op_cursor_start(&yc, yv);`,
+      `  if (cv) ${p}_op_cursor_start(&cc, cv);`,
       `  for (r = 0; r < rows; r++) {`,
       `    float *yp = y + yc.at;`,
       `    for (k = 0; k < yrow; k++) {`,
@@ -36,18 +36,18 @@ function dotRoutine(ctx: KernelContext): string {
       `      for (j = 0; j < per_output; j++) {`,
       `        const float *ap = a + ac.at, *bp = b + bc.at;`,
       `        for (i = 0; i < krow; i++) sum += (double)ap[i * as] * (double)bp[i * bs];`,
-      `        ${p}_cursor_next_row(&ac);`,
-      `        ${p}_cursor_next_row(&bc);`,
+      `        ${p}_op_cursor_next_row(&ac);`,
+      `        ${p}_op_cursor_next_row(&bc);`,
       `      }`,
       `      yp[k * ys] = (float)((double)alpha * sum + (cv ? (double)c[cc.at + k * cs] : 0.0));`,
       `    }`,
-      `    ${p}_cursor_next_row(&yc);`,
-      `    if (cv) ${p}_cursor_next_row(&cc);`,
+      `    ${p}_op_cursor_next_row(&yc);`,
+      `    if (cv) ${p}_op_cursor_next_row(&cc);`,
       `  }`,
       `}`,
     ].join('\n'),
   );
-  return `${p}_dot`;
+  return `${p}_op_dot`;
 }
 
 const unit: ViewAxis = { size: 1, stride: 0 };

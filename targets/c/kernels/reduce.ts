@@ -17,13 +17,13 @@ function reduceRoutine(ctx: KernelContext): string {
   ctx.helper('reduce-mean', () =>
     [
       `/* Each element of view y (in order) is the mean of the next per_output rows of view x (count elements). */`,
-      `static void ${p}_reduce_mean(int32_t rows, int32_t per_output, int32_t count, const ${view} *xv, const float *x, const ${view} *yv, float *y) {`,
+      `static void ${p}_op_reduce_mean(int32_t rows, int32_t per_output, int32_t count, const ${view} *xv, const float *x, const ${view} *yv, float *y) {`,
       `  const int32_t xrow = xv->size[xv->rank - 1], xs = xv->stride[xv->rank - 1];`,
       `  const int32_t yrow = yv->size[yv->rank - 1], ys = yv->stride[yv->rank - 1];`,
-      `  ${p}_cursor xc, yc;`,
+      `  ${p}_op_cursor xc, yc;`,
       `  int32_t r, k, j, i;`,
-      `  ${p}_cursor_start(&xc, xv);`,
-      `  ${p}_cursor_start(&yc, yv);`,
+      `  ${p}_op_cursor_start(&xc, xv);`,
+      `  ${p}_op_cursor_start(&yc, yv);`,
       `  for (r = 0; r < rows; r++) {`,
       `    float *yp = y + yc.at;`,
       `    for (k = 0; k < yrow; k++) {`,
@@ -31,16 +31,16 @@ function reduceRoutine(ctx: KernelContext): string {
       `      for (j = 0; j < per_output; j++) {`,
       `        const float *xp = x + xc.at;`,
       `        for (i = 0; i < xrow; i++) sum += xp[i * xs];`,
-      `        ${p}_cursor_next_row(&xc);`,
+      `        ${p}_op_cursor_next_row(&xc);`,
       `      }`,
       `      yp[k * ys] = (float)(sum / (double)count);`,
       `    }`,
-      `    ${p}_cursor_next_row(&yc);`,
+      `    ${p}_op_cursor_next_row(&yc);`,
       `  }`,
       `}`,
     ].join('\n'),
   );
-  return `${p}_reduce_mean`;
+  return `${p}_op_reduce_mean`;
 }
 
 export function emitReduceMean(ctx: KernelContext, node: Node, fn: string): Kernel {

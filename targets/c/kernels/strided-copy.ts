@@ -20,7 +20,7 @@ function copyRoutine(ctx: KernelContext): string {
   ctx.helper('copy', () =>
     [
       `/* Copies the elements of view x, in order, to view y: same row length and row count (shapes may differ). */`,
-      `static void ${p}_copy(int32_t rows, const ${view} *xv, const float *x, const ${view} *yv, float *y) {`,
+      `static void ${p}_op_copy(int32_t rows, const ${view} *xv, const float *x, const ${view} *yv, float *y) {`,
       ...rowWalk(ctx, ['x'], ['y'], [
         'if (xs == 1 && ys == 1) {',
         '  for (k = 0; k < row; k++) yp[k] = xp[k];',
@@ -31,7 +31,7 @@ function copyRoutine(ctx: KernelContext): string {
       `}`,
     ].join('\n'),
   );
-  return `${p}_copy`;
+  return `${p}_op_copy`;
 }
 
 function fillRoutine(ctx: KernelContext): string {
@@ -40,12 +40,12 @@ function fillRoutine(ctx: KernelContext): string {
   ctx.helper('fill', () =>
     [
       `/* Sets every element of view y to value. */`,
-      `static void ${p}_fill(float value, int32_t rows, const ${view} *yv, float *y) {`,
+      `static void ${p}_op_fill(float value, int32_t rows, const ${view} *yv, float *y) {`,
       ...rowWalk(ctx, [], ['y'], ['for (k = 0; k < row; k++) yp[k * ys] = value;']),
       `}`,
     ].join('\n'),
   );
-  return `${p}_fill`;
+  return `${p}_op_fill`;
 }
 
 const rowsOf = (v: StridedView): number => viewElements(v) / v.axes[v.axes.length - 1].size;

@@ -52,7 +52,7 @@ function expRoutine(ctx: KernelContext): string {
   ctx.helper('expf', () =>
     [
       `/* e^x without libm: x = k ln2 + r with |r| <= ln2/2, e^r by its degree-7 Taylor polynomial (error < 1e-8), 2^k from the exponent bits. */`,
-      `static float ${p}_expf(float x) {`,
+      `static float ${p}_op_expf(float x) {`,
       `  union { float f; uint32_t u; } scale;`,
       `  float r, e;`,
       `  int32_t k;`,
@@ -67,7 +67,7 @@ function expRoutine(ctx: KernelContext): string {
       `}`,
     ].join('\n'),
   );
-  return `${p}_expf`;
+  return `${p}_op_expf`;
 }
 
 function unaryRoutine(ctx: KernelContext): string {
@@ -79,28 +79,28 @@ function unaryRoutine(ctx: KernelContext): string {
       `  case ${code}: /* ${name} */`,
       `    for (k = 0; k < row; k++) {`,
       `      const float u = xp[k * xs];`,
-      `      yp[k * ys] = ${expr.replace('EXP(', `${exp}(`).replace('CLAMP01(', `${p}_clamp01(`).replace('CLIP(', `${p}_clip(`)};`,
+      `      yp[k * ys] = ${expr.replace('EXP(', `${exp}(`).replace('CLAMP01(', `${p}_op_clamp01(`).replace('CLIP(', `${p}_op_clip(`)};`,
       `    }`,
       `    break;`,
     ]);
     return [
       `/* ONNX Clip: min(max(v, lo), hi), so lo > hi gives hi; NaN stays NaN. */`,
-      `static float ${p}_clip(float v, float lo, float hi) {`,
+      `static float ${p}_op_clip(float v, float lo, float hi) {`,
       `  const float low = v < lo ? lo : v;`,
       `  return low > hi ? hi : low;`,
       `}`,
       '',
-      `static float ${p}_clamp01(float v) {`,
-      `  return ${p}_clip(v, 0.0f, 1.0f);`,
+      `static float ${p}_op_clamp01(float v) {`,
+      `  return ${p}_op_clip(v, 0.0f, 1.0f);`,
       `}`,
       '',
       `/* y = f(x) over two views of one shape, row by row; alpha and beta are the op's parameters. */`,
-      `static void ${p}_unary(int32_t op, float alpha, float beta, int32_t rows, const ${view} *xv, const float *x, const ${view} *yv, float *y) {`,
+      `static void ${p}_op_unary(int32_t op, float alpha, float beta, int32_t rows, const ${view} *xv, const float *x, const ${view} *yv, float *y) {`,
       ...rowWalk(ctx, ['x'], ['y'], ['switch (op) {', ...cases, '  default:', '    return;', '}']),
       `}`,
     ].join('\n');
   });
-  return `${p}_unary`;
+  return `${p}_op_unary`;
 }
 
 /** Emits `y = op(x)` into kernel `k` (x and y of one shape). */

@@ -23,16 +23,16 @@ export function viewType(ctx: KernelContext): string {
       `  int32_t size[${MAX_VIEW_RANK}];`,
       `  int32_t stride[${MAX_VIEW_RANK}];`,
       `  const int32_t *table[${MAX_VIEW_RANK}];`,
-      `} ${p}_view;`,
+      `} ${p}_op_view;`,
       '',
       `/* Where a walk over a view stands: the index of every axis but the last, and the offset of the row start. */`,
       `typedef struct {`,
-      `  const ${p}_view *view;`,
+      `  const ${p}_op_view *view;`,
       `  int32_t index[${MAX_VIEW_RANK}];`,
       `  int32_t at;`,
-      `} ${p}_cursor;`,
+      `} ${p}_op_cursor;`,
       '',
-      `static void ${p}_cursor_start(${p}_cursor *c, const ${p}_view *v) {`,
+      `static void ${p}_op_cursor_start(${p}_op_cursor *c, const ${p}_op_view *v) {`,
       `  int32_t a;`,
       `  c->view = v;`,
       `  c->at = v->offset;`,
@@ -43,8 +43,8 @@ export function viewType(ctx: KernelContext): string {
       `}`,
       '',
       `/* Advances to the next row: an odometer over every axis but the last. */`,
-      `static void ${p}_cursor_next_row(${p}_cursor *c) {`,
-      `  const ${p}_view *v = c->view;`,
+      `static void ${p}_op_cursor_next_row(${p}_op_cursor *c) {`,
+      `  const ${p}_op_view *v = c->view;`,
       `  int32_t a;`,
       `  for (a = v->rank - 2; a >= 0; a--) {`,
       `    const int32_t *t = v->table[a];`,
@@ -60,7 +60,7 @@ export function viewType(ctx: KernelContext): string {
       `}`,
     ].join('\n'),
   );
-  return `${p}_view`;
+  return `${p}_op_view`;
 }
 
 function checkInt32(value: number, what: string): number {
@@ -96,14 +96,14 @@ export function rowWalk(ctx: KernelContext, inputs: readonly string[], outputs: 
   return [
     `  const int32_t row = ${last}->size[${last}->rank - 1];`,
     `  const int32_t ${all.map((x) => `${x}s = ${x}v->stride[${x}v->rank - 1]`).join(', ')};`,
-    `  ${p}_cursor ${all.map((x) => `${x}c`).join(', ')};`,
+    `  ${p}_op_cursor ${all.map((x) => `${x}c`).join(', ')};`,
     `  int32_t r, k;`,
-    ...all.map((x) => `  ${p}_cursor_start(&${x}c, ${x}v);`),
+    ...all.map((x) => `  ${p}_op_cursor_start(&${x}c, ${x}v);`),
     `  for (r = 0; r < rows; r++) {`,
     ...inputs.map((x) => `    const float *${x}p = ${x} + ${x}c.at;`),
     ...outputs.map((x) => `    float *${x}p = ${x} + ${x}c.at;`),
     ...body.map((l) => `    ${l}`),
-    ...all.map((x) => `    ${p}_cursor_next_row(&${x}c);`),
+    ...all.map((x) => `    ${p}_op_cursor_next_row(&${x}c);`),
     `  }`,
   ];
 }

@@ -51,6 +51,22 @@ describe('analyzeCost', () => {
     expect(layer.macBytes).to.equal(4 * (64 * 6 + 16 * 6 + 54));
   });
 
+  it('non-square kernels (3x1 then 1x3): kh·kw per output, not kh² or kw²', () => {
+    const b = new GraphBuilder();
+    const x = b.addValue('x', { dtype: 'f32', shape: [1, 4, 6, 5] });
+    b.inputs = [x];
+    const tall: Op = { kind: 'conv2d', kernel: [3, 1], stride: [1, 1], pads: [1, 0, 1, 0], dilations: [1, 1], groups: 1, activation: 'none' };
+    const wide: Op = { ...tall, kernel: [1, 3], pads: [0, 1, 0, 1] };
+    const y = b.addNode(tall, [x, b.addConst('w1', [8, 4, 3, 1], new Float32Array(96))], 'tall')[0];
+    b.outputs = [b.addNode(wide, [y, b.addConst('w2', [2, 8, 1, 3], new Float32Array(48))], 'wide')[0]];
+    const [first, second] = analyzeCost(b.build()).layers;
+    expect(first.macs).to.equal(6 * 5 * 8 * 4 * 3); // Ho·Wo·c2·c1·kh·kw, output 6x5 (pads keep the size)
+    expect(first.params).to.equal(8 * 4 * 3);
+    expect(first.macBytes).to.equal(4 * (4 * 30 + 8 * 30 + 96));
+    expect(second.macs).to.equal(6 * 5 * 2 * 8 * 3);
+    expect(second.params).to.equal(2 * 8 * 3);
+  });
+
   it('counts BatchNorm weight and bias but not its running statistics; gemm weight and bias', () => {
     const b = new GraphBuilder();
     const x = b.addValue('x', { dtype: 'f32', shape: [3, 5, 1, 1] });

@@ -33,7 +33,7 @@ function graphOf(inputShapes: number[][], make: (b: GraphBuilder, xs: number[]) 
   return b.build();
 }
 
-const node = (b: GraphBuilder, op: Op, inputs: number[], name = op.kind): number[] => b.addNode(op, inputs, name);
+const node = (b: GraphBuilder, op: Op, inputs: number[], name: string = op.kind): number[] => b.addNode(op, inputs, name);
 const one = (b: GraphBuilder, op: Op, inputs: number[]): number => node(b, op, inputs)[0];
 const constant = (b: GraphBuilder, shape: number[], seed: number) => b.addConst(`c${seed}`, shape, random(count(shape), seed));
 const indices = (b: GraphBuilder, shape: number[], values: number[]) => b.addConst(`i${values.join('_')}`, shape, Float64Array.from(values));
@@ -91,6 +91,9 @@ const CASES: [string, number[][], (b: GraphBuilder, xs: number[]) => number[]][]
   }],
   ['pad rank 3 with a value, cropping one side', [[2, 3, 4]], (b, [x]) => [one(b, { kind: 'pad', pads: [1, 0, -1, 0, 2, 2], value: 1.5 }, [x])]],
   ['zero pad of a shuffled value (spatial, like a conv would)', [[1, 4, 2, 3]], (b, [x]) => [one(b, { kind: 'pad', pads: [0, 0, 1, 1, 0, 0, 1, 2], value: 0 }, [shuffled(b, x, 4)])]],
+  ['nodes named like shared routines (op_copy, binary) keep their own kernel names', [[2, 3]], (b, [x]) => [
+    node(b, { kind: 'transpose', perm: [1, 0] }, [node(b, { kind: 'binary', fn: 'add' }, [x, x], 'op_copy')[0]], 'op_view_t')[0],
+  ]],
   ['an output that is an input, and an empty slice', [[2, 3]], (b, [x]) => [x, one(b, { kind: 'slice', axes: [1], starts: [2], ends: [2], steps: [1] }, [x])]],
 ];
 

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { CompileError } from '../../../../compiler/ir/errors.ts';
 import type { PickleGlobal, PickleValue } from '../../../../compiler/frontend/weights/restricted-unpickler.ts';
 import { unpickle } from '../../../../compiler/frontend/weights/restricted-unpickler.ts';
+import { torchPersistentLoad, torchPickleGlobals } from '../../../../compiler/frontend/weights/torch-pickle-globals.ts';
 import { op, u32 } from './hand-made.ts';
 
 const { PROTO2, STOP, binunicode, shortUnicode, global: globalOp } = op;
@@ -109,4 +110,54 @@ describe('restricted unpickler', () => {
     expect(errorOf(() => run([...PROTO2, 0x4e, 0x4e, STOP]))).to.contain('left on the stack');
     expect(errorOf(() => run([...PROTO2, 0x8a, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1, STOP]))).to.contain('too large');
   });
+});
+
+// What torch.load would call, pinned: adding any callable to the allow-list must fail here first.
+const TORCH_ALLOW_LIST = [
+  'collections.OrderedDict',
+  'torch.BFloat16Storage',
+  'torch.BoolStorage',
+  'torch.ByteStorage',
+  'torch.CharStorage',
+  'torch.DoubleStorage',
+  'torch.FloatStorage',
+  'torch.HalfStorage',
+  'torch.IntStorage',
+  'torch.LongStorage',
+  'torch.ShortStorage',
+  'torch._utils._rebuild_parameter',
+  'torch._utils._rebuild_tensor_v2',
+];
+
+// {'w': X} where X's __reduce__ returns (callable, args): made by CPython 3.11's pickle.dumps, protocols 2 and 4
+// (protocol 2 spells builtins as __builtin__ and subprocess as commands, as CPython's compat mapping does).
+const HOSTILE_PICKLES: [string, number, string][] = [
+  ['posix.system', 2, 'gAJ9cQBYAQAAAHdxAWNwb3NpeApzeXN0ZW0KcQJYFgAAAHRvdWNoIC90bXAvc252MmMtcHduZWRxA4VxBFJxBXMu'],
+  ['posix.system', 4, 'gASVOAAAAAAAAAB9lIwBd5SMBXBvc2l4lIwGc3lzdGVtlJOUjBZ0b3VjaCAvdG1wL3NudjJjLXB3bmVklIWUUpRzLg=='],
+  ['__builtin__.eval', 2, 'gAJ9cQBYAQAAAHdxAWNfX2J1aWx0aW5fXwpldmFsCnECWAMAAAAxKzFxA4VxBFJxBXMu'],
+  ['builtins.eval', 4, 'gASVJgAAAAAAAAB9lIwBd5SMCGJ1aWx0aW5zlIwEZXZhbJSTlIwDMSsxlIWUUpRzLg=='],
+  ['__builtin__.exec', 2, 'gAJ9cQBYAQAAAHdxAWNfX2J1aWx0aW5fXwpleGVjCnECWAMAAAB4PTFxA4VxBFJxBXMu'],
+  ['builtins.exec', 4, 'gASVJgAAAAAAAAB9lIwBd5SMCGJ1aWx0aW5zlIwEZXhlY5STlIwDeD0xlIWUUpRzLg=='],
+  ['__builtin__.getattr', 2, 'gAJ9cQBYAQAAAHdxAWNfX2J1aWx0aW5fXwpnZXRhdHRyCnECWAMAAABhYmNxA1gFAAAAdXBwZXJxBIZxBVJxBnMu'],
+  ['builtins.getattr', 4, 'gASVMQAAAAAAAAB9lIwBd5SMCGJ1aWx0aW5zlIwHZ2V0YXR0cpSTlIwDYWJjlIwFdXBwZXKUhpRSlHMu'],
+  ['__builtin__.__import__', 2, 'gAJ9cQBYAQAAAHdxAWNfX2J1aWx0aW5fXwpfX2ltcG9ydF9fCnECWAIAAABvc3EDhXEEUnEFcy4='],
+  ['builtins.__import__', 4, 'gASVKwAAAAAAAAB9lIwBd5SMCGJ1aWx0aW5zlIwKX19pbXBvcnRfX5STlIwCb3OUhZRSlHMu'],
+  ['commands.Popen', 2, 'gAJ9cQBYAQAAAHdxAWNjb21tYW5kcwpQb3BlbgpxAl1xA1gEAAAAdHJ1ZXEEYYVxBVJxBnMu'],
+  ['subprocess.Popen', 4, 'gASVLQAAAAAAAAB9lIwBd5SMCnN1YnByb2Nlc3OUjAVQb3BlbpSTlF2UjAR0cnVllGGFlFKUcy4='],
+  ['shutil.rmtree', 2, 'gAJ9cQBYAQAAAHdxAWNzaHV0aWwKcm10cmVlCnECWAwAAAAvbm9uZXhpc3RlbnRxA4VxBFJxBXMu'],
+  ['shutil.rmtree', 4, 'gASVLwAAAAAAAAB9lIwBd5SMBnNodXRpbJSMBnJtdHJlZZSTlIwML25vbmV4aXN0ZW50lIWUUpRzLg=='],
+];
+
+describe('the torch allow-list of the checkpoint loader', () => {
+  it('is exactly the documented constructors and storage types', () => {
+    expect([...torchPickleGlobals().keys()].sort()).to.deep.equal(TORCH_ALLOW_LIST);
+  });
+
+  for (const [name, protocol, base64] of HOSTILE_PICKLES) {
+    it(`refuses CPython's pickle of ${name} (protocol ${protocol}) in one line`, () => {
+      const bytes = Uint8Array.from(Buffer.from(base64, 'base64'));
+      const message = errorOf(() => unpickle(bytes, { globals: torchPickleGlobals(), persistentLoad: torchPersistentLoad }));
+      expect(message).to.contain(`"${name}" is not allowed`).and.match(/^[^\n]+$/);
+    });
+  }
 });
