@@ -35,27 +35,39 @@ function roundHalfEven(x: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
+/**
+ * Where torchvision's `center_crop` takes a width x height crop from a picture: crop pixel (x, y) is picture
+ * pixel (x + left, y + top), zero outside (it pads, split as it splits it, when the crop is the larger).
+ */
+function cropOffsets(pictureWidth: number, pictureHeight: number, width: number, height: number): { left: number; top: number } {
+  const padLeft = width > pictureWidth ? Math.floor((width - pictureWidth) / 2) : 0;
+  const padTop = height > pictureHeight ? Math.floor((height - pictureHeight) / 2) : 0;
+  // After padding, a dimension smaller than the crop equals it; the offset is then taken in padded coordinates.
+  const left = roundHalfEven((Math.max(width, pictureWidth) - width) / 2) - padLeft;
+  const top = roundHalfEven((Math.max(height, pictureHeight) - height) / 2) - padTop;
+  return { left, top };
+}
+
 /** torchvision's `center_crop`: zero padding (split as it splits it) when the crop is larger than the picture. */
 export function centreCrop(src: RgbImage, width: number, height: number): RgbImage {
-  const padLeft = width > src.width ? Math.floor((width - src.width) / 2) : 0;
-  const padTop = height > src.height ? Math.floor((height - src.height) / 2) : 0;
-  // After padding, a dimension smaller than the crop equals it; the offset is then taken in padded coordinates.
-  const paddedWidth = Math.max(width, src.width);
-  const paddedHeight = Math.max(height, src.height);
-  const left = roundHalfEven((paddedWidth - width) / 2) - padLeft;
-  const top = roundHalfEven((paddedHeight - height) / 2) - padTop;
+  const { left, top } = cropOffsets(src.width, src.height, width, height);
+  return placeCrop(src, 0, 0, left, top, width, height);
+}
+
+/** The crop from `part`, a piece of the picture whose top-left pixel is picture pixel (partX, partY). */
+function placeCrop(part: RgbImage, partX: number, partY: number, left: number, top: number, width: number, height: number): RgbImage {
   const out = rgbImage(width, height);
   for (let y = 0; y < height; y++) {
-    const sy = y + top;
-    if (sy < 0 || sy >= src.height) continue;
+    const sy = y + top - partY;
+    if (sy < 0 || sy >= part.height) continue;
     for (let x = 0; x < width; x++) {
-      const sx = x + left;
-      if (sx < 0 || sx >= src.width) continue;
-      const s = (sy * src.width + sx) * 3;
+      const sx = x + left - partX;
+      if (sx < 0 || sx >= part.width) continue;
+      const s = (sy * part.width + sx) * 3;
       const o = (y * width + x) * 3;
-      out.data[o] = src.data[s];
-      out.data[o + 1] = src.data[s + 1];
-      out.data[o + 2] = src.data[s + 2];
+      out.data[o] = part.data[s];
+      out.data[o + 1] = part.data[s + 1];
+      out.data[o + 2] = part.data[s + 2];
     }
   }
   return out;
@@ -73,10 +85,12 @@ export function normalisedTensor(src: RgbImage, mean: readonly number[] = IMAGEN
   return out;
 }
 
-/** Resize + centre crop: the picture the model will see, still as bytes. */
+/** Resize + centre crop: the picture the model will see, still as bytes. Only the cropped part is resized. */
 export function resizeAndCrop(src: RgbImage, opts: PreprocessOptions): RgbImage {
   const [width, height] = shorterSideSize(src.width, src.height, opts.resizeTo ?? 256);
-  return centreCrop(resizeBilinearAntialiased(src, width, height), opts.width, opts.height);
+  const { left, top } = cropOffsets(width, height, opts.width, opts.height);
+  const window = { x0: Math.max(0, left), x1: Math.min(width, left + opts.width), y0: Math.max(0, top), y1: Math.min(height, top + opts.height) };
+  return placeCrop(resizeBilinearAntialiased(src, width, height, window), window.x0, window.y0, left, top, opts.width, opts.height);
 }
 
 /** The whole preprocessing: a [1, 3, height, width] tensor, flat. */
