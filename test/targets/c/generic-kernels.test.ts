@@ -1,9 +1,11 @@
 // The generic C kernels (elementwise, unary, batchNorm, reduce, strided copy) on hand-built graphs of rank 0-5,
 // against the reference interpreter: broadcasting in every direction, constants on either side, irregular
 // (channel-routed) operands, negative slice steps, gathers with scalar / vector / matrix indices, reshapes
-// across the planar layout, and models with several inputs and outputs. Built with gcc and clang.
+// across the planar layout, and models with several inputs and outputs. Built with gcc and clang for x86-64 and
+// aarch64 (-Werror), and run on both (aarch64 under qemu).
 
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
@@ -97,6 +99,9 @@ const CASES: [string, number[][], (b: GraphBuilder, xs: number[]) => number[]][]
   ['an output that is an input, and an empty slice', [[2, 3]], (b, [x]) => [x, one(b, { kind: 'slice', axes: [1], starts: [2], ends: [2], steps: [1] }, [x])]],
 ];
 
+/** x86-64 gcc and clang, and aarch64 gcc (cross-built, run under qemu-aarch64 on other hosts). */
+const BUILDS: { cc?: string; target?: 'c' | 'neon' }[] = [{ cc: 'gcc' }, { cc: 'clang' }, { target: 'neon' }];
+
 describe('generic C kernels against the reference interpreter', function () {
   this.timeout(300_000);
   const root = scratchDir('c-generic');
@@ -108,18 +113,21 @@ describe('generic C kernels against the reference interpreter', function () {
       const inputs = shapes.map((s, i) => random(count(s), 100 + i));
       const expected = runGraph(graph, inputs);
       const dir = join(root, `case${index}`);
-      writeArtifacts(dir, emitCModel(graph, planMemory(graph), { name: 'g', neon: false }).artifacts);
+      writeArtifacts(dir, emitCModel(graph, planMemory(graph), { name: 'g', neon: true }).artifacts);
+      // clang for aarch64 (compile only: no aarch64 clang runtime here); gcc for aarch64 runs under qemu below.
+      const a64 = spawnSync('clang', ['--target=aarch64-linux-gnu', '-std=c99', ...STRICT_FLAGS, '-c', 'g.c', '-o', 'g.a64.o'], { cwd: dir, encoding: 'utf8' });
+      expect(a64.status, `clang aarch64: ${a64.stderr}`).to.equal(0);
       const shapeOf = (id: number) => graph.values.get(id)!.type.shape;
-      for (const cc of ['gcc', 'clang']) {
+      for (const { cc, target } of BUILDS) {
         const model = await createNativeModel({
-          dir, name: 'g', cc, cflags: STRICT_FLAGS, cacheDir: join(root, 'cache'),
+          dir, name: 'g', cc, target, cflags: STRICT_FLAGS, cacheDir: join(root, 'cache'),
           inputShape: shapeOf(graph.inputs[0]), outputShape: shapeOf(graph.outputs[0]),
           inputShapes: graph.inputs.map(shapeOf), outputShapes: graph.outputs.map(shapeOf),
         });
         try {
           const outputs = await model.runAll!(inputs);
           expect(outputs.length).to.equal(expected.length);
-          outputs.forEach((out, i) => expect(maxAbsDiff(out, expected[i]), `${cc}: output ${i}`).to.be.at.most(1e-5));
+          outputs.forEach((out, i) => expect(maxAbsDiff(out, expected[i]), `${cc ?? target}: output ${i}`).to.be.at.most(1e-5));
         } finally {
           model.dispose();
         }
