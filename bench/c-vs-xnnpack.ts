@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { compile, writeArtifacts } from '../api/index.ts';
+import { denseForm } from '../compiler/ir/dense-form.ts';
 import type { Graph } from '../compiler/ir/types.ts';
 
 const args = process.argv.slice(2);
@@ -70,9 +71,11 @@ function xnnpackModel(graph: Graph, repeats: number[], channels: number[], class
       for (let o = 0; o < cout; o++)
         for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < gin; i++) ohwi[((o * kh + y) * kw + x) * gin + i] = w[((o * gin + i) * kh + y) * kw + x];
       parts.push(ohwi, data(2) ?? new Float32Array(cout));
-    } else if (node.op.kind === 'gemm') {
-      if (!node.op.transB || node.op.alpha !== 1 || node.op.beta !== 1) throw new Error('fc: expected Gemm transB=1 alpha=beta=1');
-      parts.push(data(1)!, data(2)!);
+    } else if (node.op.kind === 'dense' || node.op.kind === 'gemm' || node.op.kind === 'matMul') {
+      // XNNPACK's fully connected kernel is [classes][features]: the dense form's layout.
+      const form = denseForm(graph, node);
+      if (typeof form === 'string') throw new Error(`fc: ${form}`);
+      parts.push(form.weight, form.bias ?? new Float32Array(form.outFeatures));
     }
   }
   const header = Int32Array.from([...repeats, ...channels, classes, ...size]);
