@@ -19,6 +19,8 @@ export interface CompiledCall {
   readonly totalMs: number;
   /** `<name>_run` / `<name>_infer` alone. */
   readonly modelMs: number;
+  /** CPU time of the process during it (all threads): what a loaded machine cannot inflate by preemption. */
+  readonly cpuMs: number;
   /** Per-kernel ms of this call (instrumented builds only), in profile-slot order. */
   readonly layerMs?: Float64Array;
 }

@@ -19,6 +19,7 @@ export interface InstrumentCall {
   readonly output: Float32Array;
   readonly totalMs: number;
   readonly modelMs?: number;
+  readonly cpuMs?: number;
   /** With `profile`: the time of each kernel of this call. */
   readonly kernels?: readonly KernelTime[];
 }

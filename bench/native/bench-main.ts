@@ -1,8 +1,9 @@
 // The C main() of the native benchmark harness. Like runtime/native-harness.ts it serves inferences over pipes
 // (the same transfer cost a Model user pays), but it also times `<name>_run` inside the process, so the model's
 // own time is reported apart from the per-call overhead.
-// Protocol per request: stdin <NAME>_INPUT_SIZE floats -> stdout <NAME>_OUTPUT_SIZE floats, then one double (ms
-// of <name>_run alone), then with `profileLayers` that many doubles (ms per profiled kernel of this run).
+// Protocol per request: stdin <NAME>_INPUT_SIZE floats -> stdout <NAME>_OUTPUT_SIZE floats, then two doubles (wall
+// ms of <name>_run alone, and the CPU ms the process spent in it: steadier than wall time on a loaded machine),
+// then with `profileLayers` that many doubles (ms per profiled kernel of this run).
 
 import { pthreadPoolPrototypes } from '../../runtime/native-pool.ts';
 import { profileHooksSource } from '../profile/profile-hooks.ts';
@@ -33,23 +34,27 @@ ${pooled ? `\n${pthreadPoolPrototypes(name).join('\n')}\n` : ''}
 static float input_buf[${macro}_INPUT_SIZE];
 static float output_buf[${macro}_OUTPUT_SIZE];
 
-static double now_ms(void) {
+static double clock_ms(clockid_t clock) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(clock, &t);
   return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
+
+static double now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 ${layers ? profileHooksSource(name, layers, 'now_ms()') : ''}
 int main(void) {
 ${pooled ? `  void *pool = ${name}_pool_create(${threads});\n  void *arena = malloc(${macro}_ARENA_BYTES);\n  if (!pool || !arena) return 5;\n` : ''}  for (;;) {
-    double start, ms;
+    double start, cpu_start, times[2];
     size_t got = fread(input_buf, sizeof(float), ${macro}_INPUT_SIZE, stdin);
     if (got == 0 && feof(stdin)) return 0;
     if (got != ${macro}_INPUT_SIZE) return 2;${layers ? `\n    ${name}_profile_reset();` : ''}
     start = now_ms();
+    cpu_start = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
     if (${run} != 0) return 3;
-    ms = now_ms() - start;
+    times[0] = now_ms() - start;
+    times[1] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
     if (fwrite(output_buf, sizeof(float), ${macro}_OUTPUT_SIZE, stdout) != ${macro}_OUTPUT_SIZE) return 4;
-    if (fwrite(&ms, sizeof(double), 1, stdout) != 1) return 4;${layers ? `\n    if (fwrite(layer_ms, sizeof(double), ${layers}, stdout) != ${layers}) return 4;` : ''}
+    if (fwrite(times, sizeof(double), 2, stdout) != 2) return 4;${layers ? `\n    if (fwrite(layer_ms, sizeof(double), ${layers}, stdout) != ${layers}) return 4;` : ''}
     if (fflush(stdout) != 0) return 4;
   }
 }

@@ -33,7 +33,7 @@ export function startNativeBench(opts: NativeBenchOptions): CompiledBench {
   }
   const client = new PipeClient(command, `${opts.target} bench harness`);
   const outFloats = elementCount(opts.outputShape);
-  const replyBytes = outFloats * 4 + 8 + layers * 8;
+  const replyBytes = outFloats * 4 + 16 + layers * 8;
   return {
     async call(input) {
       const start = performance.now();
@@ -41,9 +41,9 @@ export function startNativeBench(opts: NativeBenchOptions): CompiledBench {
       const totalMs = performance.now() - start;
       const output = new Float32Array(reply.buffer, 0, outFloats);
       // The doubles follow the floats, so they may sit at an offset that is not a multiple of 8: copy them out.
-      const modelMs = new Float64Array(reply.buffer.slice(outFloats * 4, outFloats * 4 + 8))[0];
-      const layerMs = layers ? new Float64Array(reply.buffer.slice(outFloats * 4 + 8)) : undefined;
-      return { output, totalMs, modelMs, layerMs };
+      const [modelMs, cpuMs] = new Float64Array(reply.buffer.slice(outFloats * 4, outFloats * 4 + 16));
+      const layerMs = layers ? new Float64Array(reply.buffer.slice(outFloats * 4 + 16)) : undefined;
+      return { output, totalMs, modelMs, cpuMs, layerMs };
     },
     dispose: () => client.dispose(),
   };

@@ -15,6 +15,7 @@ export function formatBench(r: BenchResult): string {
   const ours = r.snv2c;
   if (ours.model) {
     lines.push(`  model       ${timing(ours.model)}  = ${formatRate(r.imagesPerSecond)} images/s`);
+    if (ours.cpu) lines.push(`  model CPU   ${timing(ours.cpu)}  (CPU time of the process in the model: steadier than wall time on a loaded machine)`);
     lines.push(`  whole call  ${timing(ours.total)}  (per-call overhead, JS to ${r.target === 'wasm' ? 'wasm' : 'the native harness'} and back: median ${ms(ours.overheadMs!)})`);
   } else {
     lines.push(`  whole call  ${timing(ours.total)}  = ${formatRate(r.imagesPerSecond)} images/s  (input upload, dispatches and readback: no timestamp queries to separate them)`);

@@ -10,6 +10,8 @@ export interface CallTiming {
   readonly totalMs: number;
   /** The inference alone (inside the native harness; around the wasm export), when measurable. */
   readonly modelMs?: number;
+  /** CPU time of the inference (process, all threads), when measurable. */
+  readonly cpuMs?: number;
 }
 
 export interface Contender {
@@ -23,6 +25,8 @@ export interface ContenderResult {
   readonly total: TimingSummary;
   /** Model-only times, when the contender reports them. */
   readonly model?: TimingSummary;
+  /** Model CPU times, when the contender reports them. */
+  readonly cpu?: TimingSummary;
   /** Median per-call overhead (JS to native or wasm and back, copies, readback): median(total - model). */
   readonly overheadMs?: number;
 }
@@ -67,5 +71,6 @@ function resultOf(label: string, calls: readonly CallTiming[]): ContenderResult 
   if (models.length !== calls.length || calls.length === 0) return { label, total };
   const model = summarize(models);
   const overheadMs = summarize(calls.map((c) => c.totalMs - c.modelMs!)).medianMs;
-  return { label, total, model, overheadMs };
+  const cpus = calls.map((c) => c.cpuMs).filter((m): m is number => m !== undefined);
+  return { label, total, model, overheadMs, ...(cpus.length === calls.length ? { cpu: summarize(cpus) } : {}) };
 }

@@ -42,13 +42,15 @@ export async function startWasmBench(opts: CompiledBenchOptions): Promise<Compil
       const start = performance.now();
       new Float32Array(memory.buffer, inputPtr, inCount).set(input);
       const inferStart = performance.now();
+      const cpuStart = process.cpuUsage();
       const status = infer();
       const modelMs = performance.now() - inferStart;
+      const cpu = process.cpuUsage(cpuStart);
       if (status !== 0) throw new Error(`wasm model ${opts.name} failed (${status})`);
       const output = new Float32Array(memory.buffer, outputPtr, outCount).slice();
       const totalMs = performance.now() - start;
       const layerMs = layers ? new Float64Array(memory.buffer, fn('profile_layer_ms')(), layers).slice() : undefined;
-      return { output, totalMs, modelMs, layerMs };
+      return { output, totalMs, modelMs, cpuMs: (cpu.user + cpu.system) / 1000, layerMs };
     },
     dispose: () => undefined,
   };

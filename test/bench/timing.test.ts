@@ -44,6 +44,13 @@ describe('bench timing core', () => {
     expect(r.overheadMs).to.be.closeTo(0.5, 1e-12);
   });
 
+  it('summarises CPU times when every call reports one', async () => {
+    let i = 0;
+    const c: Contender = { label: 'c', call: async () => ({ totalMs: 10, modelMs: 9, cpuMs: [4, 5, 6][i++ % 3] }) };
+    const [r] = await sample([c], { warmup: 0, runs: 3 });
+    expect(r.cpu).to.deep.equal({ runs: 3, minMs: 4, medianMs: 5, p90Ms: 6 });
+  });
+
   it('stops at the next call boundary once aborted', async () => {
     const controller = new AbortController();
     const log: string[] = [];
