@@ -1,6 +1,6 @@
 // snv2c's WGSL against onnxruntime-web's WebGPU execution provider in ONE headless Chromium page, on ONE
 // GPUDevice (the one onnxruntime-web creates, handed to our models), runs interleaved:
-//   npx tsx bench/wgsl-vs-ort-web.ts [model.onnx] [--runs N] [--layouts default,NCHW] [--no-unfused]
+//   npx tsx bench/wgsl-vs-ort-web.ts [model.onnx] [--runs N] [--layouts default,NCHW|none] [--no-unfused]
 // onnxruntime-web runs once per layout: its default (NHWC inside, with transposes) and `preferredLayout: 'NCHW'`.
 // snv2c runs as compiled (kernel groups fused) and, unless --no-unfused, planned without its kernel groups (one
 // dispatch per node): the before/after of the fusion on this adapter.
@@ -22,7 +22,7 @@ const args = process.argv.slice(2);
 const option = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
 const modelPath = args.find((a) => a.endsWith('.onnx')) ?? join(REPO, 'fixtures/tv_x1_0_224_o11_folded/model.onnx');
 const runs = Number(option('--runs') ?? 5);
-const layouts = (option('--layouts') ?? 'default,NCHW').split(',');
+const layouts = (option('--layouts') ?? 'default,NCHW').split(',').filter((l) => l !== '' && l !== 'none'); // none: snv2c only
 const unfused = !args.includes('--no-unfused');
 
 interface Contender {
@@ -35,7 +35,7 @@ interface BenchResult {
   readonly contenders: Contender[];
   readonly adapter: string;
   /** snv2c's profileSteps(): ms per dispatch, and how they were measured. */
-  readonly steps: { kernel: string; ms: number }[];
+  readonly steps: { build: string; kernel: string; ms: number }[];
   readonly profileClock: string;
 }
 
@@ -57,8 +57,10 @@ window.snv2cBench = async ({ input, runs, layouts, shape, withUnfused }) => {
     const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x, shape) };
     contenders.push({ name: 'onnxruntime-web webgpu, layout ' + layout, run: async () => (await session.run(feeds))[session.outputNames[0]].data });
   }
-  const device = await ort.env.webgpu.device; // onnxruntime-web's device: our models run on the same one
-  const model = await fused.createModel({ device });
+  // onnxruntime-web's device (it exists once a session does): our models run on the same one.
+  const ortDevice = layouts.length ? await ort.env.webgpu.device : undefined;
+  const model = await fused.createModel({ device: ortDevice });
+  const device = model.device;
   const before = withUnfused ? await unfused.createModel({ device }) : undefined;
   if (before) contenders.unshift({ name: 'snv2c wgsl, unfused plan', run: () => before.run(x) });
   contenders.unshift({ name: 'snv2c wgsl', run: () => model.run(x) });
@@ -82,10 +84,10 @@ window.snv2cBench = async ({ input, runs, layouts, shape, withUnfused }) => {
     }
   }
   const info = device.adapterInfo ?? {};
-  const stepTimes = await model.profileSteps(x);
-  const steps = fused.description.steps.map((s, i) => ({ kernel: s.kernel, ms: stepTimes[i] }));
-  model.dispose();
+  const profile = async (m, module, build) => (await m.profileSteps(x)).map((ms, i) => ({ build, kernel: module.description.steps[i].kernel, ms }));
+  const steps = [...(await profile(model, fused, 'snv2c wgsl')), ...(before ? await profile(before, unfused, 'unfused plan') : [])];
   before?.dispose();
+  model.dispose();
   return { contenders: results, adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' '), steps, profileClock: model.profileClock };
 };
 `;
@@ -119,9 +121,11 @@ try {
     console.log(`  ${c.name.padEnd(42)} ${String(c.dispatches).padStart(4)} dispatches, median ${median(c.times).toFixed(1)} ms${diff}`);
   }
   for (const p of peers) console.log(`ratio snv2c / ${p.name}: ${(median(ours.times) / median(p.times)).toFixed(3)}`);
-  const byKind = new Map<string, { ms: number; n: number }>();
-  for (const s of result.steps) byKind.set(s.kernel, { ms: (byKind.get(s.kernel)?.ms ?? 0) + s.ms, n: (byKind.get(s.kernel)?.n ?? 0) + 1 });
-  console.log(`snv2c per kernel kind (profileSteps, ${result.profileClock}): ` + [...byKind].map(([k, v]) => `${k} x${v.n} ${v.ms.toFixed(1)} ms`).join(', '));
+  for (const build of new Set(result.steps.map((s) => s.build))) {
+    const byKind = new Map<string, { ms: number; n: number }>();
+    for (const s of result.steps.filter((x) => x.build === build)) byKind.set(s.kernel, { ms: (byKind.get(s.kernel)?.ms ?? 0) + s.ms, n: (byKind.get(s.kernel)?.n ?? 0) + 1 });
+    console.log(`${build} per kernel kind (profileSteps, ${result.profileClock}): ` + [...byKind].map(([k, v]) => `${k} x${v.n} ${v.ms.toFixed(1)} ms`).join(', '));
+  }
 } finally {
   await context.close();
   await site.close();
