@@ -15,7 +15,9 @@ import { depthwiseKernel } from './kernels/depthwise.ts';
 import type { Kernel } from './kernels/kernel.ts';
 import { pointwiseKernel } from './kernels/pointwise.ts';
 import { globalAvgPoolKernel, poolKernel } from './kernels/pool.ts';
+import { reduceMeanKernel } from './kernels/reduce.ts';
 import type { SpatialConvParams } from './kernels/spatial-conv-params.ts';
+import { lowerElementwise } from './lower-elementwise.ts';
 import type { Operand } from './operand-address.ts';
 import { isSpatialMean, rendersEpilogue } from './op-kinds.ts';
 
@@ -132,7 +134,10 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
     }
     case 'reduceMean':
     case 'globalAvgPool': {
-      if (op.kind === 'reduceMean' && !isSpatialMean(op, xShape.length)) fail('reduceMean is supported over the spatial axes only');
+      if (op.kind === 'reduceMean' && !isSpatialMean(op, xShape.length)) {
+        const axes = op.axes.map((a) => (a < 0 ? a + xShape.length : a));
+        return [reduceMeanKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), inShape: xShape, outShape: yShape, axes, keepDims: op.keepDims })];
+      }
       return [globalAvgPoolKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), channels, plane: planeOf(xShape), batch })];
     }
     case 'dense':
@@ -160,6 +165,6 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
           return pointwiseKernel(entry(), { x: cx.operandOf(virtual[i]), y: activation(id), channels: s[1], plane: planeOf(s), batch: s[0], relu: false });
         });
       }
-      return fail(`no kernel for ${op.kind} (the passes should have removed or fused it)`);
+      return [lowerElementwise(entry(), operands) ?? fail(`no kernel for ${op.kind} (the passes should have removed or fused it)`)];
   }
 }

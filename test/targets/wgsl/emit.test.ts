@@ -132,14 +132,15 @@ describe('wgsl target: emitted artifacts', () => {
   it('an op without a kernel is a one-line CompileError naming the node', () => {
     const b = new GraphBuilder();
     const x = b.addValue('x', { dtype: 'f32', shape: [1, 2, 3, 3] });
-    const [y] = b.addNode({ kind: 'transpose', perm: [0, 1, 3, 2] }, [x], 'Transpose t0');
+    const indices = b.addConst('indices', [2], Float64Array.from([2, 0]));
+    const [y] = b.addNode({ kind: 'gather', axis: 3 }, [x, indices], 'Gather t0');
     b.inputs = [x];
     b.outputs = [y];
     const g = b.build();
     expect(() => wgslTarget.emit(g, planMemory(g), { name: 'bad' }))
       .to.throw(CompileError)
       .with.property('message')
-      .that.matches(/^node Transpose t0: wgsl target: no kernel for transpose/)
+      .that.matches(/^node Gather t0: wgsl target: no kernel for gather/)
       .and.not.include('\n');
   });
 });

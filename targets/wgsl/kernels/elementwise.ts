@@ -1,0 +1,79 @@
+// One generic per-element kernel for every op whose output element depends on one element of each input:
+// unary activations, NumPy-broadcasting binary arithmetic (with an optional fused residual), standalone
+// batchNorm, and the copies (transpose) channel routing cannot turn into views. One invocation per element of
+// the iteration domain; pixels (axes 2..) along x, axis 1 along y, axis 0 along z, like the other kernels.
+
+import type { Operand } from '../operand-address.ts';
+import { WeightBlock } from '../weight-block.ts';
+import { u32 } from '../wgsl-text.ts';
+import type { Kernel, KernelContext } from './kernel.ts';
+import { kernelHead, perPixelWorkgroups } from './kernel.ts';
+import type { Source } from './strided-operand.ts';
+import { denseStrides, elementAddress, elementLoad } from './strided-operand.ts';
+
+export interface ElementwiseInput {
+  readonly source: Source;
+  /** The input's coordinates for the domain coordinates (WGSL expressions, '0u' for a broadcast axis). */
+  readonly coords: (domain: readonly string[]) => string[];
+}
+
+export interface ElementwiseParams {
+  /** Kernel kind for reports ("sigmoid", "add", "transpose", ...). */
+  readonly kind: string;
+  /** The iteration domain: the output's shape. */
+  readonly domain: readonly number[];
+  /** Where element `domain` coordinates land (planar activation of the domain's shape). */
+  readonly y: Operand;
+  readonly inputs: readonly ElementwiseInput[];
+  /** The output element as a WGSL f32 expression of the loaded inputs `v0`, `v1`, ... */
+  readonly expression: string;
+}
+
+/** Statements naming the domain coordinates d0..d{R-1} from the invocation id (p = pixel, c, n). */
+export function domainCoordinates(domain: readonly number[]): { statements: string; coords: string[] } {
+  const rank = domain.length;
+  const lead = Math.max(0, 2 - rank);
+  const padded = [...new Array<number>(lead).fill(1), ...domain];
+  const inner = denseStrides(padded.slice(2));
+  const lines = padded.slice(2).map((d, i) => {
+    const divided = inner[i] === 1 ? 'p' : `(p / ${u32(inner[i])})`;
+    return `  let d${i + 2} = ${i === 0 ? divided : `${divided} % ${u32(d)}`};\n`;
+  });
+  const all = padded.map((d, k) => (d === 1 ? '0u' : k === 0 ? 'n' : k === 1 ? 'c' : `d${k}`));
+  return { statements: lines.join(''), coords: all.slice(lead) };
+}
+
+/** The dispatch grid of a domain (rank 0-1 domains run as [1, 1, ...]) and its pixels per (n, c). */
+export function domainGrid(domain: readonly number[]): { plane: number; workgroups: [number, number, number] } {
+  const padded = [...new Array<number>(Math.max(0, 2 - domain.length)).fill(1), ...domain];
+  const plane = padded.slice(2).reduce((a, b) => a * b, 1);
+  return { plane, workgroups: perPixelWorkgroups(plane, padded[1], padded[0]) };
+}
+
+/** The start of a per-element kernel: invocation ids, the tail guard and the domain coordinates. */
+export function domainStart(domain: readonly number[]): { text: string; coords: string[] } {
+  const { statements, coords } = domainCoordinates(domain);
+  const text = `  let p = g.x;
+  let c = g.y;
+  let n = g.z;
+  if (p >= ${u32(domainGrid(domain).plane)}) { return; }
+${statements}`;
+  return { text, coords };
+}
+
+export function elementwiseKernel(ctx: KernelContext, k: ElementwiseParams): Kernel {
+  const block = new WeightBlock();
+  const e = ctx.entry;
+  const activations: Record<string, Operand> = { y: k.y };
+  k.inputs.forEach((input, i) => {
+    if (input.source.kind === 'activation') activations[`x${i}`] = input.source.operand;
+  });
+  const head = kernelHead(ctx, block, activations);
+  const { text, coords } = domainStart(k.domain);
+  const loads = k.inputs.map((input, i) => `  let v${i} = ${elementLoad(input.source, `${e}_x${i}`, input.coords(coords), block)};\n`);
+  const yShape: Source = { kind: 'activation', operand: k.y, shape: k.domain };
+  const code = `${head}${text}${loads.join('')}  act[${elementAddress(yShape, `${e}_y`, coords, block)}] = ${k.expression};
+}
+`;
+  return { kind: k.kind, code, block, workgroups: domainGrid(k.domain).workgroups };
+}
