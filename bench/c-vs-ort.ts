@@ -10,13 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { importOnnx } from '../compiler/frontend/onnx/import-onnx.ts';
-import { runPipeline } from '../compiler/pipeline.ts';
-import { planMemory } from '../compiler/plan/plan-memory.ts';
-import { emitCModel } from '../targets/c/emit-model.ts';
-import type { Graph } from '../compiler/ir/types.ts';
-import { loadCompiled } from '../api/index.ts';
-import { wasmTarget } from '../targets/wasm/wasm-target.ts';
+import { compile, loadCompiled, type CompileOptions } from '../api/index.ts';
 
 const args = process.argv.slice(2);
 const option = (flag: string) => (args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined);
@@ -72,22 +66,24 @@ async function timeJs(call: () => Promise<number> | number): Promise<[number, nu
 }
 
 /** The wasm build through its emitted module (baseline SIMD128 in Node 20). */
-const wasmModel = (graph: Graph) => loadCompiled({ name: 'net', artifacts: wasmTarget.emit(graph, planMemory(graph), { name: 'net' }) });
+const wasmModel = async (bytes: Uint8Array, file: string) => loadCompiled(await compile(bytes, { ...compileOptions(file), target: 'wasm' }));
+
+const compileOptions = (file: string): Omit<CompileOptions, 'target'> => ({ name: 'net', file, inputShape: [1, 3, 224, 224], warn: () => undefined });
 
 for (const modelPath of models) {
   const bytes = readFileSync(modelPath);
-  const graph = runPipeline(importOnnx(bytes, { file: modelPath, inputShape: [1, 3, 224, 224] }), { warn: () => undefined });
-  const emitted = emitCModel(graph, planMemory(graph), { name: 'net', neon: false });
+  const compiled = await compile(bytes, { ...compileOptions(modelPath), target: 'c' });
+  const cSources = compiled.artifacts.filter((a) => /\.[ch]$/.test(a.path));
   const dir = mkdtempSync(join(tmpdir(), 'snv2c-bench-'));
   const input = new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.37) * 0.5);
   try {
-    for (const a of emitted.artifacts) writeFileSync(join(dir, a.path), a.contents);
+    for (const a of cSources) writeFileSync(join(dir, a.path), a.contents);
     writeFileSync(join(dir, 'input.bin'), new Uint8Array(input.buffer));
     writeFileSync(join(dir, 'bench_main.c'), BENCH_MAIN);
     const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
     const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, 224, 224]) };
     const ortRun = async () => ((await session.run(feeds))[session.outputNames[0]].data as Float32Array)[0];
-    console.log(`model: ${modelPath}  (arena ${emitted.arenaBytes} bytes)`);
+    console.log(`model: ${modelPath}  (arena ${compiled.report.memory.arenaBytes} bytes)`);
     const line = (label: string, ms: number, first: number, ortMs: number, ortFirst: number) =>
       console.log(`  ${label.padEnd(34)} ${ms.toFixed(3)} ms vs onnxruntime ${ortMs.toFixed(3)} ms  ratio ${(ortMs / ms).toFixed(2)}x  (logit[0] ${first.toFixed(5)} / ${ortFirst.toFixed(5)})`);
     // Each side is timed twice, interleaved (ort, snv2c, ort, snv2c), and keeps its lower median: a busy stretch
@@ -101,7 +97,7 @@ for (const modelPath of models) {
     };
     for (const cc of compilers) await compare(`C ${cc} -O3 -march=native, 1 thread`, async () => timeNative(dir, cc));
     if (withWasm) {
-      const wasm = await wasmModel(graph);
+      const wasm = await wasmModel(bytes, modelPath);
       try {
         await compare('wasm (clang -O3 -msimd128) in Node', () => timeJs(() => (wasm.run(input) as Float32Array)[0]));
       } finally {

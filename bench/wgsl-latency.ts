@@ -8,11 +8,8 @@ import * as ort from 'onnxruntime-node'; // before anything that could load onnx
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { importOnnx } from '../compiler/frontend/onnx/import-onnx.ts';
-import { runPipeline } from '../compiler/pipeline.ts';
-import { planForTarget } from '../compiler/plan/plan-memory.ts';
+import { compile } from '../api/index.ts';
 import type { WebGpuModel } from '../runtime/webgpu-model.ts';
-import { wgslTarget } from '../targets/wgsl/wgsl-target.ts';
 import { launchChromium, runInPage, serveModel } from '../test/browser/chromium-page.ts';
 import { dawnCompatDevice, maxAbsDiff, REPO, writeArtifacts } from '../test/targets/wgsl/support.ts';
 
@@ -25,8 +22,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 const bytes = readFileSync(modelPath);
-const graph = runPipeline(importOnnx(bytes, { file: modelPath, inputShape: [1, 3, 224, 224] }), { warn: () => undefined });
-const dir = writeArtifacts(wgslTarget.emit(graph, planForTarget(graph, wgslTarget), { name: 'net' }), 'bench');
+const compiled = await compile(bytes, { target: 'wgsl', name: 'net', file: modelPath, inputShape: [1, 3, 224, 224], warn: () => undefined });
+const dir = writeArtifacts(compiled.artifacts, 'bench');
 const input = new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.37) * 0.5);
 
 // Peer: onnxruntime-node, same model, same input.
