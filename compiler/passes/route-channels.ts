@@ -143,7 +143,7 @@ export function routeChannels(graph: Graph, ctx?: PassContext): Graph {
   if (current !== graph) current = eliminateDeadCode(current);
   const copying = copyingMovementNodes(current);
   if (copying.length && ctx) {
-    ctx.warn(`route-channels: ${copying.length} movement node(s) still copy data, e.g. ${copying[0].op.kind} ${JSON.stringify(copying[0].origin)}`);
+    ctx.warn(`route-channels: ${copying.length} movement node(s) still copy data, e.g. node ${copying[0].origin}`);
   }
   return current;
 }

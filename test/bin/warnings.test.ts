@@ -14,29 +14,30 @@ describe('snv2c warnings', function () {
   let model: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'snv2c-warn-'));
-    model = join(dir, 'transpose.onnx');
-    // A transpose of H and W cannot become a view (route-channels warns that it copies), and the C target has no
-    // kernel for it (the command fails).
+    model = join(dir, 'gather.onnx');
+    // A gather along W cannot become a view (route-channels warns that it copies), and the wgsl target has no
+    // kernel for it (the command fails). (The C target has had a transpose and gather kernel since d64919f.)
     writeFileSync(model, buildModel({
       inputs: [{ name: 'x', shape: [1, 2, 3, 4] }],
-      nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['t'], name: '/stages/stages.1/Transpose_1', attrs: { perm: { ints: [0, 1, 3, 2] } } }, { op: 'Relu', inputs: ['t'], outputs: ['y'] }],
+      initializers: { idx: { dtype: 'i64', shape: [3], values: [3, 0, 1] } },
+      nodes: [{ op: 'Gather', inputs: ['x', 'idx'], outputs: ['t'], name: '/stages/stages.1/Gather_1', attrs: { axis: { int: 3 } } }, { op: 'Relu', inputs: ['t'], outputs: ['y'] }],
       outputs: ['y'],
     }));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a failing compile prints the error alone, not the warning before it; the target names the node unmangled', () => {
-    const line = oneLineFailure(snv2c('compile', model, '--target', 'c', '-o', join(dir, 'out')));
+    const line = oneLineFailure(snv2c('compile', model, '--target', 'wgsl', '-o', join(dir, 'out')));
     expect(line).to.not.contain('warning');
-    expect(line).to.contain('node "/stages/stages.1/Transpose_1" (Transpose): C target: no kernel for transpose');
+    expect(line).to.contain('node "/stages/stages.1/Gather_1" (Gather): wgsl target: no kernel for gather');
   });
 
   it('--verbose prints the warning as it happens, then the error', () => {
-    const r = snv2c('compile', model, '--target', 'c', '-o', join(dir, 'out'), '--verbose');
+    const r = snv2c('compile', model, '--target', 'wgsl', '-o', join(dir, 'out'), '--verbose');
     expect(r.code).to.equal(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).to.have.length(2);
-    expect(lines[0]).to.match(/^warning: route-channels: 1 movement node\(s\) still copy data/);
+    expect(lines[0]).to.equal('warning: route-channels: 1 movement node(s) still copy data, e.g. node "/stages/stages.1/Gather_1" (Gather)');
     expect(lines[1]).to.match(/^snv2c: /);
   });
 

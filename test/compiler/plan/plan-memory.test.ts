@@ -105,12 +105,21 @@ describe('planMemory', () => {
     expect(plan.copyNodes?.has(graph.nodes[1].id)).to.equal(true);
   });
 
-  it('rejects runtime i64 values and values without a channel axis with a CompileError', () => {
+  it('rejects runtime i64 values with a CompileError; a value without a channel axis gets one plane', () => {
     const b = new GraphBuilder();
-    const x = b.addValue('x', { dtype: 'f32', shape: [8] });
+    const x = b.addValue('x', { dtype: 'i64', shape: [2, 3] });
     b.inputs = [x];
-    b.outputs = [b.addNode({ kind: 'relu' }, [x], 'relu')[0]];
-    expect(() => planMemory(b.build())).to.throw(CompileError, /no channel axis/);
+    b.outputs = [b.addNode({ kind: 'clip', min: 0, max: 6 }, [x], 'clip')[0]];
+    expect(() => planMemory(b.build())).to.throw(CompileError, /i64 at run time/);
+    // Rank-1 values are planned since the generic kernels (d64919f): the whole vector is one plane.
+    const r = new GraphBuilder();
+    const v = r.addValue('v', { dtype: 'f32', shape: [8] });
+    r.inputs = [v];
+    r.outputs = [r.addNode({ kind: 'relu' }, [v], 'relu')[0]];
+    const graph = r.build();
+    const plan = planMemory(graph);
+    expect(plan.placements.get(v)?.channelOffsets, 'the input is one plane').to.have.length(1);
+    expect(plan.placements.get(graph.outputs[0])?.channelOffsets, 'the output is one plane').to.have.length(1);
   });
 
   it('the checker catches a plan where a live plane is overwritten', () => {
