@@ -9,7 +9,8 @@ import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 import { kernelHead, perPixelWorkgroups } from './kernel.ts';
 import type { Source } from './strided-operand.ts';
-import { denseStrides, elementAddress, elementLoad } from './strided-operand.ts';
+import { elementAddress, elementLoad } from './strided-operand.ts';
+import { stridesOf } from '../../../compiler/interpreter/tensor.ts';
 
 export interface ElementwiseInput {
   readonly source: Source;
@@ -34,7 +35,7 @@ export function domainCoordinates(domain: readonly number[]): { statements: stri
   const rank = domain.length;
   const lead = Math.max(0, 2 - rank);
   const padded = [...new Array<number>(lead).fill(1), ...domain];
-  const inner = denseStrides(padded.slice(2));
+  const inner = stridesOf(padded.slice(2));
   const lines = padded.slice(2).map((d, i) => {
     const divided = inner[i] === 1 ? 'p' : `(p / ${u32(inner[i])})`;
     return `  let d${i + 2} = ${i === 0 ? divided : `${divided} % ${u32(d)}`};\n`;

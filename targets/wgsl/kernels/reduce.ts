@@ -7,7 +7,8 @@ import { u32 } from '../wgsl-text.ts';
 import { domainGrid, domainStart } from './elementwise.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 import { kernelHead } from './kernel.ts';
-import { denseStrides, elementAddress } from './strided-operand.ts';
+import { elementAddress } from './strided-operand.ts';
+import { stridesOf } from '../../../compiler/interpreter/tensor.ts';
 
 export interface ReduceMeanParams {
   readonly x: Operand;
@@ -27,7 +28,7 @@ export function reduceMeanKernel(ctx: KernelContext, k: ReduceMeanParams): Kerne
   const reduced = k.inShape.map((_, axis) => k.axes.includes(axis));
   const reducedDims = k.inShape.filter((_, axis) => reduced[axis]);
   const count = reducedDims.reduce((a, b) => a * b, 1);
-  const strides = denseStrides(reducedDims);
+  const strides = stridesOf(reducedDims);
   // Input coordinates: kept axes from the output (in order, at the same axis when keepDims), reduced ones from r.
   let kept = 0;
   let next = 0;

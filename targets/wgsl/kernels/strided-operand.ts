@@ -6,21 +6,11 @@
 import type { Operand } from '../operand-address.ts';
 import type { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
+import { stridesOf } from '../../../compiler/interpreter/tensor.ts';
 
 export type Source =
   | { readonly kind: 'activation'; readonly operand: Operand; readonly shape: readonly number[] }
   | { readonly kind: 'constant'; readonly data: Float32Array; readonly shape: readonly number[] };
-
-/** Row-major strides of a dense shape. */
-export function denseStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    strides[k] = s;
-    s *= shape[k];
-  }
-  return strides;
-}
 
 /** `base + Σ coord_k * stride_k`, skipping broadcast axes and unit multipliers. */
 function linear(base: string, coords: readonly string[], strides: readonly number[]): string {
@@ -42,10 +32,10 @@ export function broadcastCoords(shape: readonly number[], out: readonly string[]
  * (`<entry>_<operand>`); a constant's data is appended to `block` (read with `ws`).
  */
 export function elementAddress(source: Source, name: string, coords: readonly string[], block: WeightBlock): string {
-  if (source.kind === 'constant') return linear(u32(block.add(source.data)), coords, denseStrides(source.shape));
+  if (source.kind === 'constant') return linear(u32(block.add(source.data)), coords, stridesOf(source.shape));
   const { shape } = source;
-  if (shape.length < 2) return linear(`${name}(0u, 0u)`, coords, denseStrides(shape));
-  const inner = denseStrides(shape.slice(2));
+  if (shape.length < 2) return linear(`${name}(0u, 0u)`, coords, stridesOf(shape));
+  const inner = stridesOf(shape.slice(2));
   return linear(`${name}(${coords[1]}, ${coords[0]})`, coords.slice(2), inner);
 }
 
