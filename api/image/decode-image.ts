@@ -7,7 +7,8 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { CompileError } from '../../compiler/ir/errors.ts';
 import type { RgbImage } from '../../runtime/image/rgb-image.ts';
-import { isPlainYCbCr, libjpegRgb, readJpegLayout } from './jpeg-ycbcr.ts';
+import { minimumScanBytes, readJpegLayout, type JpegLayout } from './jpeg-frame.ts';
+import { isPlainYCbCr, libjpegRgb } from './jpeg-ycbcr.ts';
 
 /** Pictures above this many pixels are refused before decoding (jpeg-js's own default limit). */
 export const MAX_MEGAPIXELS = 100;
@@ -60,9 +61,24 @@ function decodePng(bytes: Uint8Array, file: string): RgbImage {
   return dropAlpha(png.data, png.width, png.height);
 }
 
+/**
+ * Refuses a frame whose file is too short to code it (see minimumScanBytes), before jpeg-js spends seconds on it.
+ * Only files holding less than half that minimum are refused: a 2x margin for a coding trick the count might
+ * miss, since libjpeg's flat-colour files already reach 1.02x of it. The slow fuzz cases (cmyk.jpg with a side
+ * changed to 65535, 4 s each on an idle machine) hold 1/3.1 and 1/2.3 of what their frames need.
+ */
+function checkCodedSize(layout: JpegLayout, bytes: Uint8Array, file: string): void {
+  const needed = minimumScanBytes(layout);
+  const held = bytes.length - layout.frameEnd;
+  if (held < needed / 2) throw invalid(`the JPEG frame header declares ${layout.width}x${layout.height} pixels, which need at least ${needed} bytes of coded data; the file has only ${held} bytes after the header`, file);
+}
+
 function decodeJpeg(bytes: Uint8Array, file: string): RgbImage {
   const layout = readJpegLayout(bytes);
-  if (layout) checkSize(layout.width, layout.height, file);
+  if (layout) {
+    checkSize(layout.width, layout.height, file);
+    checkCodedSize(layout, bytes, file);
+  }
   // JFIF YCbCr: jpeg-js's raw samples, converted as libjpeg converts them (see jpeg-ycbcr.ts).
   if (layout && isPlainYCbCr(layout)) {
     const raw = jpegJs(bytes, file, false);

@@ -7,48 +7,7 @@
 // rounding (mean 0.15 levels, max 3 on the fixtures). Other layouts keep jpeg-js's own conversion.
 
 import type { RgbImage } from '../../runtime/image/rgb-image.ts';
-
-interface Component {
-  readonly id: number;
-  readonly h: number;
-  readonly v: number;
-}
-
-export interface JpegLayout {
-  readonly width: number;
-  readonly height: number;
-  readonly components: readonly Component[];
-  /** An Adobe APP14 marker (which sets its own colour transform) is present. */
-  readonly adobe: boolean;
-}
-
-/** The frame header (SOF0..SOF2) and whether an Adobe marker precedes it; undefined when not found. */
-export function readJpegLayout(bytes: Uint8Array): JpegLayout | undefined {
-  let adobe = false;
-  let at = 2;
-  while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) return undefined;
-    const marker = bytes[at + 1];
-    if (marker === 0xff) {
-      at++; // fill byte
-      continue;
-    }
-    const length = (bytes[at + 2] << 8) | bytes[at + 3];
-    const body = at + 4;
-    if (marker === 0xee && length >= 7 && String.fromCharCode(...bytes.subarray(body, body + 5)) === 'Adobe') adobe = true;
-    if (marker >= 0xc0 && marker <= 0xc2) {
-      const count = bytes[body + 5];
-      if (body + 6 + 3 * count > bytes.length) return undefined;
-      const components = Array.from({ length: count }, (_, i) => {
-        const c = body + 6 + 3 * i;
-        return { id: bytes[c], h: bytes[c + 1] >> 4, v: bytes[c + 1] & 15 };
-      });
-      return { height: (bytes[body + 1] << 8) | bytes[body + 2], width: (bytes[body + 3] << 8) | bytes[body + 4], components, adobe };
-    }
-    at = body + length - 2;
-  }
-  return undefined;
-}
+import type { JpegLayout } from './jpeg-frame.ts';
 
 /** The luma:chroma sampling ratios reproduced here (x, y): 4:4:4, 4:2:2, 4:2:0. */
 const REPRODUCED: readonly string[] = ['1x1', '2x1', '2x2'];

@@ -33,6 +33,7 @@ const JPEG_BOUNDS: Record<string, { mean: number; max: number }> = {
   'images/tiny_rgb_420.jpg': { mean: 0.5, max: 3 },
   'images/grey.jpg': { mean: 0.1, max: 1 },
   'images/cmyk.jpg': { mean: 0.1, max: 1 },
+  'images/flat_optimised.jpg': { mean: 0.1, max: 1 },
 };
 
 describe('api/image decodeImage', () => {
@@ -74,6 +75,21 @@ describe('api/image decodeImage', () => {
     png.writeUInt32BE(20000, 16);
     png.writeUInt32BE(20000, 20);
     expect(oneLineErrorOf(() => decodeImage(png, 'huge.png'))).to.match(/20000x20000, more than 100 megapixels/);
+  });
+
+  it('refuses a JPEG whose frame header declares more blocks than its coded data can hold, before decoding it', () => {
+    // One of the fuzzer's cases: cmyk.jpg (320x240, 4 components) with its height changed to 65535. jpeg-js took
+    // 4 s on it (15-18 s under load) before failing on the missing data.
+    const jpeg = Buffer.from(readFileSync(join(FIXTURES, 'images/cmyk.jpg')));
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    jpeg.writeUInt16BE(65535, sof + 5);
+    const start = performance.now();
+    const message = oneLineErrorOf(() => decodeImage(jpeg, 'tall.jpg'));
+    expect(message).to.match(/^tall\.jpg: .*320x65535 pixels, which need at least 327680 bytes of coded data; the file has only 106655 bytes after the header$/);
+    expect(performance.now() - start).to.be.below(500);
+    // Twice the height still fits the data's bound: jpeg-js decides, and fails on the missing rows.
+    jpeg.writeUInt16BE(480, sof + 5);
+    expect(oneLineErrorOf(() => decodeImage(jpeg, 'taller.jpg'))).to.match(/^taller\.jpg: cannot decode JPEG/);
   });
 
   it('readImageTensor wants a [1,3,H,W] model input', () => {
