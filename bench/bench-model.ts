@@ -85,6 +85,7 @@ export async function benchModel(source: ModelSource, opts: BenchOptions): Promi
   try {
     const instrument = await startInstrument(result, false, threads);
     owned.push(instrument);
+    if (instrument.measuredOn) notes.push(instrument.measuredOn);
     let ours: Float32Array | undefined;
     const contenders: Contender[] = [
       {

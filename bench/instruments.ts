@@ -26,6 +26,8 @@ export interface InstrumentCall {
 
 export interface Instrument {
   call(input: Float32Array): Promise<InstrumentCall>;
+  /** What the times were measured on, where the target leaves a choice (the WebGPU adapter and its clock). */
+  readonly measuredOn?: string;
   dispose(): void;
 }
 
@@ -76,17 +78,27 @@ async function startWebGpu(result: CompileResult, profile: boolean): Promise<Ins
     throw e;
   }
   const steps = profile ? stepNodes(result) : [];
+  const timestamps = model.profileClock === 'timestamp-query';
+  const bytes = (shape: readonly number[]) => 4 * shape.reduce((a, b) => a * b, 1);
+  const { inputShape, outputShape } = shapes(result.graph);
   return {
+    measuredOn: `WebGPU adapter ${gpu.adapter}; ${timestamps ? 'GPU timestamp queries' : 'wall clock (no timestamp queries)'}`,
     async call(input) {
       if (profile) {
-        const times = await model.profileSteps(input);
+        const measured = await model.profile(input);
         const start = performance.now();
         const output = await model.run(input);
-        return { output, totalMs: performance.now() - start, kernels: times.map((ms, i) => ({ nodeIds: steps[i], ms })) };
+        const kernels: KernelTime[] = measured.steps.map((ms, i) => ({ nodeIds: steps[i], ms }));
+        // Without timestamps the headline is the whole call, so its upload and readback are rows of the profile.
+        if (!timestamps) {
+          kernels.unshift({ nodeIds: [], ms: measured.uploadMs, transfer: { label: 'input upload', bytes: bytes(inputShape), last: false } });
+          kernels.push({ nodeIds: [], ms: measured.readbackMs, transfer: { label: 'output readback', bytes: bytes(outputShape), last: true } });
+        }
+        return { output, totalMs: performance.now() - start, kernels };
       }
       const start = performance.now();
-      const output = await model.run(input);
-      return { output, totalMs: performance.now() - start };
+      const { output, gpuMs } = await model.runTimed(input);
+      return { output, totalMs: performance.now() - start, modelMs: gpuMs };
     },
     dispose: () => {
       model.dispose();

@@ -6,6 +6,8 @@ import { NO_ADAPTER_MESSAGE, WebGpuModelError } from './webgpu-errors.ts';
 
 export interface AcquiredDevice {
   readonly device: GPUDevice;
+  /** The adapter in words (vendor, architecture, device, description), for reports. */
+  readonly adapter: string;
   /** Destroys the device and lets go of the GPU object that must outlive it. */
   release(): void;
 }
@@ -66,8 +68,10 @@ export async function acquireDevice(needs: LimitNeeds = {}, backends: readonly (
   // Timestamp queries, where the adapter has them, let profileSteps() report GPU times per dispatch.
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+  const info = adapter.info ?? ({} as Partial<GPUAdapterInfo>);
   return {
     device,
+    adapter: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter',
     release() {
       device.destroy();
       if (gpu) liveGpus.delete(gpu);

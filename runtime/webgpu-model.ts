@@ -10,7 +10,7 @@ import { acquireDevice } from './webgpu-device.ts';
 import { compileError, describeStep, WebGpuModelError } from './webgpu-errors.ts';
 import { checkLimits, requirementsOf } from './webgpu-limits.ts';
 import type { ShaderSource, WeightsSource } from './webgpu-weights.ts';
-import { timestampedDispatches } from './webgpu-timestamps.ts';
+import { passTimer, timestampedDispatches, type PassTimer } from './webgpu-timestamps.ts';
 import { loadShader, loadWeights } from './webgpu-weights.ts';
 
 export interface WebGpuModelOptions {
@@ -34,7 +34,21 @@ export interface WebGpuModel extends Model {
    * queue round trip and their sum exceeds run()'s time.
    */
   profileSteps(input: Float32Array): Promise<number[]>;
+  /** profileSteps() with the rest of a call timed too: the input upload and the output readback (wall clock). */
+  profile(input: Float32Array): Promise<WebGpuProfile>;
   readonly profileClock: 'timestamp-query' | 'wall-clock';
+  /**
+   * run() that also returns the GPU time of its one compute pass (timestamp queries; undefined without the
+   * feature): the model's own time, apart from what the call adds (upload, submit, readback).
+   */
+  runTimed(input: Float32Array): Promise<{ output: Float32Array; gpuMs?: number }>;
+}
+
+export interface WebGpuProfile {
+  /** ms per dispatch, as profileSteps() returns them. */
+  readonly steps: number[];
+  readonly uploadMs: number;
+  readonly readbackMs: number;
 }
 
 // The numeric values of the WebGPU flag namespaces, so a device from any implementation works even where the
@@ -117,12 +131,10 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
   };
   const profileClock = device.features.has('timestamp-query') ? 'timestamp-query' : 'wall-clock';
 
-  async function infer(input: Float32Array): Promise<Float32Array> {
-    device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
-    const encoder = device.createCommandEncoder({ label: model.name });
-    const pass = encoder.beginComputePass();
-    model.steps.forEach((_, i) => record(pass, i));
-    pass.end();
+  let timer: PassTimer | undefined; // created on the first runTimed()
+
+  /** Copies the output into the readback buffer and returns it once mapped. */
+  async function readOutput(encoder: GPUCommandEncoder): Promise<Float32Array> {
     encoder.copyBufferToBuffer(activations, model.outputOffset * 4, readback, 0, outputBytes);
     device.queue.submit([encoder.finish()]);
     await readback.mapAsync(MAP_READ);
@@ -131,10 +143,31 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
     return result;
   }
 
-  async function profile(input: Float32Array): Promise<number[]> {
+  async function infer(input: Float32Array, timed = false): Promise<{ output: Float32Array; gpuMs?: number }> {
     device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
-    if (profileClock === 'timestamp-query') return timestampedDispatches(device, model.steps.length, record);
+    const gpuTimer = timed && profileClock === 'timestamp-query' ? (timer ??= passTimer(device)) : undefined;
+    const encoder = device.createCommandEncoder({ label: model.name });
+    const pass = encoder.beginComputePass(gpuTimer ? { timestampWrites: gpuTimer.timestampWrites } : undefined);
+    model.steps.forEach((_, i) => record(pass, i));
+    pass.end();
+    gpuTimer?.resolve(encoder);
+    const output = await readOutput(encoder);
+    return { output, gpuMs: gpuTimer ? await gpuTimer.read() : undefined };
+  }
+
+  async function profile(input: Float32Array): Promise<WebGpuProfile> {
+    const uploadStart = performance.now();
+    device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
     await device.queue.onSubmittedWorkDone();
+    const uploadMs = performance.now() - uploadStart;
+    const steps = profileClock === 'timestamp-query' ? await timestampedDispatches(device, model.steps.length, record) : await wallClockSteps();
+    const readbackStart = performance.now();
+    await readOutput(device.createCommandEncoder({ label: 'readback' }));
+    return { steps, uploadMs, readbackMs: performance.now() - readbackStart };
+  }
+
+  /** Each dispatch submitted on its own and waited for. */
+  async function wallClockSteps(): Promise<number[]> {
     const times: number[] = [];
     for (let i = 0; i < model.steps.length; i++) {
       const step = model.steps[i];
@@ -148,6 +181,16 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
       times.push(performance.now() - start);
     }
     return times;
+  }
+
+  /** `work` after the input is checked (a rejected promise otherwise) and every run already queued. */
+  function checked<T>(input: Float32Array, work: () => Promise<T>): Promise<T> {
+    try {
+      checkInput(instance, input);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return serialised(work);
   }
 
   /** Runs `work` after every run already queued, so the single readback buffer is never mapped twice. */
@@ -165,25 +208,22 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
     dispatchesPerInference: model.steps.length,
     profileClock,
     run(input: Float32Array): Promise<Float32Array> {
-      try {
-        checkInput(instance, input);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return serialised(() => infer(input));
+      return checked(input, async () => (await infer(input)).output);
     },
-    profileSteps(input: Float32Array): Promise<number[]> {
-      try {
-        checkInput(instance, input);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return serialised(() => profile(input));
+    runTimed(input: Float32Array): Promise<{ output: Float32Array; gpuMs?: number }> {
+      return checked(input, () => infer(input, true));
+    },
+    async profileSteps(input: Float32Array): Promise<number[]> {
+      return (await instance.profile(input)).steps;
+    },
+    profile(input: Float32Array): Promise<WebGpuProfile> {
+      return checked(input, () => profile(input));
     },
     dispose() {
       if (disposed) return;
       disposed = true;
       for (const b of [weightsBuffer, activations, readback]) b.destroy();
+      timer?.destroy();
       release();
     },
   };

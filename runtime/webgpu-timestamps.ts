@@ -1,6 +1,7 @@
-// Per-dispatch GPU times from timestamp queries, on devices created with the 'timestamp-query' feature
-// (Chromium's SwiftShader adapter has it; Dawn's GLES backend in compatibility mode does not). Each dispatch
-// gets its own compute pass whose beginning and end are written to a query set, all in one submit.
+// GPU times from timestamp queries, on devices created with the 'timestamp-query' feature (Chromium's
+// SwiftShader adapter and Dawn's Vulkan backend have it; Dawn's GLES backend in compatibility mode does not):
+// per dispatch, each in its own compute pass whose beginning and end are written to a query set, all in one
+// submit; or one pass as a whole (the model's own GPU time, apart from upload, submit and readback).
 // Browsers may coarsen the timestamps (Chromium: to 100 us unless its developer features are on).
 
 const QUERY_RESOLVE = 0x200;
@@ -32,4 +33,37 @@ export async function timestampedDispatches(device: GPUDevice, count: number, re
     resolved.destroy();
     readback.destroy();
   }
+}
+
+/** The GPU time of one compute pass per submit: hand `timestampWrites` to the pass, `resolve` after it, `read` after the submit. */
+export interface PassTimer {
+  readonly timestampWrites: GPUComputePassTimestampWrites;
+  resolve(encoder: GPUCommandEncoder): void;
+  /** Milliseconds between the pass's beginning and end. */
+  read(): Promise<number>;
+  destroy(): void;
+}
+
+export function passTimer(device: GPUDevice): PassTimer {
+  const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
+  const resolved = device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC });
+  const readback = device.createBuffer({ size: 16, usage: COPY_DST | MAP_READ });
+  return {
+    timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
+    resolve(encoder) {
+      encoder.resolveQuerySet(querySet, 0, 2, resolved, 0);
+      encoder.copyBufferToBuffer(resolved, 0, readback, 0, 16);
+    },
+    async read() {
+      await readback.mapAsync(MAP_READ);
+      const ticks = new BigUint64Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      return Number(ticks[1] - ticks[0]) / 1e6;
+    },
+    destroy() {
+      querySet.destroy();
+      resolved.destroy();
+      readback.destroy();
+    },
+  };
 }

@@ -12,6 +12,11 @@ import { LAYER_KINDS, layerKind } from './layer-kind.ts';
 export interface KernelTime {
   readonly nodeIds: readonly number[];
   readonly ms: number;
+  /**
+   * Host transfers (no graph node): where the headline time is the whole call (WebGPU without timestamp
+   * queries), the input upload and output readback are part of it, so the profile shows them as rows too.
+   */
+  readonly transfer?: { readonly label: string; readonly bytes: number; readonly last: boolean };
 }
 
 export interface ProfiledLayer {
@@ -38,6 +43,9 @@ export interface Profile {
   readonly layerSumMs: number;
 }
 
+/** The kind of the host transfer rows (not one of the paper's: its figure times the network on the device alone). */
+export const HOST_TRANSFER = 'host transfer';
+
 const perSecond = (amount: number, ms: number, unit: number) => (ms > 0 ? amount / (ms / 1000) / unit : 0);
 const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 
@@ -45,14 +53,15 @@ const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 export function joinProfile(graph: Graph, costs: readonly LayerReport[], kernels: readonly KernelTime[]): Profile {
   const nodeById = new Map(graph.nodes.map((n, i) => [n.id, { node: n, step: i }]));
   const groups = new Map<string, { nodes: Node[]; ms: number; step: number }>();
-  for (const k of kernels) {
+  const transfers = kernels.filter((k) => k.transfer);
+  for (const k of kernels.filter((k) => !k.transfer)) {
     const key = k.nodeIds.join(',');
     const group = groups.get(key) ?? { nodes: k.nodeIds.map((id) => nodeById.get(id)!.node), ms: 0, step: nodeById.get(k.nodeIds[0])!.step };
     group.ms += k.ms;
     groups.set(key, group);
   }
   const costByNode = new Map(costs.map((c) => [c.nodeId, c]));
-  const layerSumMs = [...groups.values()].reduce((a, g) => a + g.ms, 0);
+  const layerSumMs = [...groups.values(), ...transfers].reduce((a, g) => a + g.ms, 0);
   const byKind: Record<string, number> = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0]));
   const layers = [...groups.values()]
     .sort((a, b) => a.step - b.step)
@@ -76,5 +85,11 @@ export function joinProfile(graph: Graph, costs: readonly LayerReport[], kernels
         guidelines: unique(cost.flatMap((c) => c?.guidelines ?? [])),
       };
     });
-  return { layers, byKind, layerSumMs };
+  const transferRows = transfers.map(({ ms, transfer }): ProfiledLayer => {
+    byKind[HOST_TRANSFER] = (byKind[HOST_TRANSFER] ?? 0) + ms;
+    return { nodeIds: [], name: transfer!.label, op: 'transfer', kind: HOST_TRANSFER, ms, share: layerSumMs > 0 ? ms / layerSumMs : 0, macs: 0, gmacPerSecond: 0, macBytes: transfer!.bytes, gbPerSecond: perSecond(transfer!.bytes, ms, 1e9), guidelines: [] };
+  });
+  const before = transferRows.filter((_, i) => !transfers[i].transfer!.last);
+  const after = transferRows.filter((_, i) => transfers[i].transfer!.last);
+  return { layers: [...before, ...layers, ...after], byKind, layerSumMs };
 }

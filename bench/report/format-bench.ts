@@ -6,6 +6,9 @@ import { headline, type BenchResult } from '../bench-model.ts';
 import type { Profile } from '../profile/join-profile.ts';
 import { formatRate, type TimingSummary } from '../timing/statistics.ts';
 
+/** What a call adds to the model's own time, per target (c and neon: the pipe to the native harness). */
+const CALL_PATH: Record<string, string> = { wasm: 'JS to wasm and back', wgsl: 'input upload, submit and readback around the GPU pass' };
+
 const ms = (x: number) => `${x.toFixed(3)} ms`;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const timing = (t: TimingSummary) => `min ${ms(t.minMs)}  median ${ms(t.medianMs)}  p90 ${ms(t.p90Ms)}`;
@@ -16,7 +19,7 @@ export function formatBench(r: BenchResult): string {
   if (ours.model) {
     lines.push(`  model       ${timing(ours.model)}  = ${formatRate(r.imagesPerSecond)} images/s`);
     if (ours.cpu) lines.push(`  model CPU   ${timing(ours.cpu)}  (CPU time of the process in the model: steadier than wall time on a loaded machine)`);
-    lines.push(`  whole call  ${timing(ours.total)}  (per-call overhead, JS to ${r.target === 'wasm' ? 'wasm' : 'the native harness'} and back: median ${ms(ours.overheadMs!)})`);
+    lines.push(`  whole call  ${timing(ours.total)}  (per-call overhead, ${CALL_PATH[r.target] ?? 'JS to the native harness and back'}: median ${ms(ours.overheadMs!)})`);
   } else {
     lines.push(`  whole call  ${timing(ours.total)}  = ${formatRate(r.imagesPerSecond)} images/s  (input upload, dispatches and readback: no timestamp queries to separate them)`);
   }

@@ -27,13 +27,22 @@ describe('bench --profile', function () {
       const p = r.profile!;
       expect(p.layers.flatMap((l) => l.nodeIds)).to.deep.equal(computeNodes.map((n) => n.id));
       const costs = new Map(compiled.report.after.layers.map((l) => [l.nodeId, l]));
-      for (const l of p.layers) {
+      for (const l of p.layers.filter((layer) => layer.op !== 'transfer')) {
         expect(l.ms, l.name).to.be.a('number').and.at.least(0);
         expect(l.macs).to.equal(l.nodeIds.reduce((s, id) => s + costs.get(id)!.macs, 0));
         expect(l.macBytes).to.equal(l.nodeIds.reduce((s, id) => s + costs.get(id)!.macBytes, 0));
         expect(l.gmacPerSecond).to.be.closeTo(l.ms > 0 ? l.macs / l.ms / 1e6 : 0, 1e-9 * (1 + l.gmacPerSecond));
       }
       expect(p.layers.reduce((s, l) => s + l.share, 0)).to.be.closeTo(1, 1e-9);
+      // A whole-call headline (WebGPU on the wall clock) has its upload and readback as the first and last rows.
+      const wholeCalls = target === 'wgsl' && r.notes.some((n) => n.includes('wall clock'));
+      const transfers = p.layers.filter((l) => l.op === 'transfer');
+      expect(transfers.map((l) => l.name)).to.deep.equal(wholeCalls ? ['input upload', 'output readback'] : []);
+      if (wholeCalls) {
+        expect([p.layers[0].name, p.layers.at(-1)!.name]).to.deep.equal(['input upload', 'output readback']);
+        const bytes = (id: number) => 4 * compiled.graph.values.get(id)!.type.shape.reduce((a, b) => a * b, 1);
+        expect(transfers.map((l) => l.macBytes)).to.deep.equal([bytes(compiled.graph.inputs[0]), bytes(compiled.graph.outputs[0])]);
+      }
       // Every kind of the paper's breakdown is listed; a target that fuses kernels adds joint kinds after them.
       expect(Object.keys(p.byKind).slice(0, LAYER_KINDS.length)).to.deep.equal([...LAYER_KINDS]);
       expect(Object.values(p.byKind).reduce((a, b) => a + b, 0)).to.be.closeTo(p.layerSumMs, 1e-9);

@@ -28,6 +28,8 @@ export interface PageResult {
   readonly stepTimes: number[];
   readonly profileClock: string;
   readonly adapter: string;
+  /** model.runTimed(): the output again and the GPU time of its one compute pass. */
+  readonly timed: { readonly output: number[]; readonly gpuMs?: number };
 }
 
 /** A page script calling the model: `window.snv2cRun(input, repeat)`. */
@@ -46,7 +48,8 @@ window.snv2cRun = async (input, repeat) => {
     }
     const info = model.device.adapterInfo ?? {};
     const stepTimes = await model.profileSteps(x);
-    return { output, dispatches: model.dispatchesPerInference, times, stepTimes, profileClock: model.profileClock, adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') };
+    const timed = await model.runTimed(x);
+    return { timed: { output: Array.from(timed.output), gpuMs: timed.gpuMs }, output, dispatches: model.dispatchesPerInference, times, stepTimes, profileClock: model.profileClock, adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') };
   } finally {
     model.dispose();
   }

@@ -36,6 +36,9 @@ describe('wgsl target in headless Chromium (WebGPU on SwiftShader)', () => {
       expect(result.profileClock).to.equal('timestamp-query');
       expect(result.stepTimes).to.have.length(result.dispatches);
       for (const t of result.stepTimes) expect(t).to.be.at.least(0);
+      // runTimed(): the same output, with the GPU time of the one pass that run() submits.
+      expect(result.timed.output).to.deep.equal(result.output);
+      expect(result.timed.gpuMs).to.be.a('number').and.above(0);
     } finally {
       await served.close();
     }
