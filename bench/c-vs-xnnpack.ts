@@ -6,12 +6,13 @@
 // Needs: apt-get install libxnnpack-dev libpthreadpool-dev libcpuinfo-dev (XNNPACK's ShuffleNetV2 is
 // bench/xnnpack/shufflenet-xnnpack.c; its weights are the compiled graph's, BN folded, in graph order).
 // C contenders are timed inside their own C main (no pipe or process overhead in the figure), after warm-up.
+// onnxruntime-node is optional: without it (a machine with only a C compiler) the C contenders run alone and
+// their outputs are compared with snv2c's.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { compile, writeArtifacts } from '../api/index.ts';
 import { denseForm } from '../compiler/ir/dense-form.ts';
 import type { Graph } from '../compiler/ir/types.ts';
@@ -49,6 +50,24 @@ int main(int argc, char **argv) {
 function build(dir: string, output: string, files: string[], libs: string[] = []): void {
   const r = spawnSync(cc, ['-std=c99', '-O3', '-march=native', '-pthread', '-o', output, ...files, ...libs], { cwd: dir, encoding: 'utf8' });
   if (r.error || r.status !== 0) throw new Error(`${cc} failed building ${output}: ${r.error?.message ?? r.stderr}`);
+}
+
+/** A timer for onnxruntime-node on the same model and input: median ms over `runs` after 20 warm-up runs. */
+async function onnxRuntimeTimer(runtime: typeof import('onnxruntime-node'), bytes: Uint8Array, input: Float32Array, inputShape: number[]): Promise<() => Promise<[number, Float32Array]>> {
+  const session = await runtime.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const feeds = { [session.inputNames[0]]: new runtime.Tensor('float32', input, inputShape) };
+  const once = async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array;
+  return async () => {
+    let out = await once();
+    for (let i = 1; i < 20; i++) out = await once();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await once();
+      times.push(performance.now() - t0);
+    }
+    return [median(times), out];
+  };
 }
 
 /** Median ms and logits printed by a C contender. */
@@ -114,6 +133,17 @@ function architecture(graph: Graph): { repeats: number[]; channels: number[] } {
   return { repeats, channels };
 }
 
+/** onnxruntime-node when installed (it is an optional peer), else undefined. */
+async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node') | undefined> {
+  try {
+    return await import('onnxruntime-node');
+  } catch {
+    console.log('onnxruntime-node is not installed: timing the C contenders only');
+    return undefined;
+  }
+}
+const ort = await loadOnnxRuntime();
+
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 for (const modelPath of models) {
@@ -136,22 +166,9 @@ for (const modelPath of models) {
     build(dir, 'snv2c', ['net.c', 'net_weights.c', 'net_pthreads.c', 'snv2c_main.c']);
     build(dir, 'xnnpack', [new URL('./xnnpack/shufflenet-xnnpack.c', import.meta.url).pathname], ['-lXNNPACK', '-lpthreadpool', '-lcpuinfo', '-lm']);
 
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-    const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, inputShape) };
-    const ortOnce = async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array;
-    const timeOrt = async (): Promise<[number, Float32Array]> => {
-      let out = await ortOnce();
-      for (let i = 1; i < 20; i++) out = await ortOnce();
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const t0 = performance.now();
-        await ortOnce();
-        times.push(performance.now() - t0);
-      }
-      return [median(times), out];
-    };
+    const timeOrt = ort && (await onnxRuntimeTimer(ort, bytes, input, inputShape));
     const contenders: [string, () => Promise<[number, Float32Array]>][] = [
-      ['onnxruntime-node, 1 thread', timeOrt],
+      ...(timeOrt ? [['onnxruntime-node, 1 thread', timeOrt] as [string, () => Promise<[number, Float32Array]>]] : []),
       ['XNNPACK, 1 thread', async () => timeC(dir, ['./xnnpack', 'model.bin', 'input_nhwc.bin', String(runs), '1'])],
       ['snv2c C, 1 thread', async () => timeC(dir, ['./snv2c', String(runs), '1'])],
       [`snv2c C, ${threads} threads`, async () => timeC(dir, ['./snv2c', String(runs), String(threads)])],
@@ -166,14 +183,15 @@ for (const modelPath of models) {
       }
     }
     const ms = (label: string) => best.get(label)![0];
-    const reference = best.get('onnxruntime-node, 1 thread')![1];
+    const referenceLabel = timeOrt ? 'onnxruntime-node, 1 thread' : 'snv2c C, 1 thread';
+    const reference = best.get(referenceLabel)![1];
     console.log(`model: ${modelPath}  (${cc} -O3 -march=native, ${runs} runs x 2 rounds, lower median)`);
     for (const [label] of contenders) {
       const [t, out] = best.get(label)!;
-      console.log(`  ${label.padEnd(28)} ${t.toFixed(3)} ms   max |logit - onnxruntime| ${maxDiff(out, reference).toExponential(1)}`);
+      console.log(`  ${label.padEnd(28)} ${t.toFixed(3)} ms   max |logit - ${referenceLabel.split(',')[0]}| ${maxDiff(out, reference).toExponential(1)}`);
     }
     console.log(`  snv2c / XNNPACK (1 thread)   ${(ms('snv2c C, 1 thread') / ms('XNNPACK, 1 thread')).toFixed(3)}  (< 1: snv2c faster)`);
-    console.log(`  snv2c / onnxruntime          ${(ms('snv2c C, 1 thread') / ms('onnxruntime-node, 1 thread')).toFixed(3)}`);
+    if (timeOrt) console.log(`  snv2c / onnxruntime          ${(ms('snv2c C, 1 thread') / ms('onnxruntime-node, 1 thread')).toFixed(3)}`);
     console.log(`  snv2c ${threads} threads speed-up      ${(ms('snv2c C, 1 thread') / ms(`snv2c C, ${threads} threads`)).toFixed(2)}x  (XNNPACK: ${(ms('XNNPACK, 1 thread') / ms(`XNNPACK, ${threads} threads`)).toFixed(2)}x)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
