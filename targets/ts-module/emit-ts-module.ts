@@ -4,10 +4,12 @@
 // (which runtime factory, which options); every model-derived value goes in through JSON.stringify. The runtime
 // files it imports are written next to it (see runtime-files.ts), so the output folder is self-contained.
 
-import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
+import type { ImportDeclarationStructure, StatementStructures, VariableStatementStructure } from 'ts-morph';
 import type { Artifact } from '../../compiler/target.ts';
+import { cachedEmit } from './emit-cache.ts';
 import { emitJavaScript } from './emit-js.ts';
 import { RUNTIME_DIR, runtimeArtifacts } from './runtime-files.ts';
+import { tsMorph } from './ts-morph-loader.ts';
 
 export interface TsModuleOption {
   readonly name: string;
@@ -42,17 +44,18 @@ export interface TsModuleSpec {
 const runtimeModule = (module: string) => `./${RUNTIME_DIR}/${module}.js`;
 
 function moduleSource(spec: TsModuleSpec): string {
+  const { Project, StructureKind, VariableDeclarationKind } = tsMorph();
   const project = new Project({ useInMemoryFileSystem: true });
   const statements: StatementStructures[] = [
-    ...spec.imports.map((i) => ({
-      kind: StructureKind.ImportDeclaration as const,
+    ...spec.imports.map((i): ImportDeclarationStructure => ({
+      kind: StructureKind.ImportDeclaration,
       isTypeOnly: i.typeOnly ?? false,
       moduleSpecifier: runtimeModule(i.module),
       namedImports: [...i.names],
     })),
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeModule('model-api'), namedImports: ['Model'] },
-    ...spec.constants.map((c) => ({
-      kind: StructureKind.VariableStatement as const,
+    ...spec.constants.map((c): VariableStatementStructure => ({
+      kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       declarations: [c.type ? { name: c.name, type: c.type, initializer: JSON.stringify(c.value) } : { name: c.name, initializer: `${JSON.stringify(c.value)} as const` }],
@@ -77,10 +80,14 @@ function moduleSource(spec: TsModuleSpec): string {
   return project.createSourceFile(`${spec.name}.ts`, { statements }).getFullText();
 }
 
-/** `<name>.js`, `<name>.d.ts` and the runtime files they import. */
+/**
+ * `<name>.js`, `<name>.d.ts` and the runtime files they import. The module's text depends only on the spec and
+ * this file's code, so models with the same name, shapes and target share one emit cache entry.
+ */
 export function emitTsModule(spec: TsModuleSpec): Artifact[] {
   const banner = spec.banner.map((l) => `// ${l.replace(/[\r\n]/g, ' ')}\n`).join('');
-  const emitted = emitJavaScript(new Map([[`${spec.name}.ts`, moduleSource(spec)]]));
+  const key = { emitters: [import.meta.url], inputs: [JSON.stringify(spec)] };
+  const emitted = cachedEmit(key, () => emitJavaScript(new Map([[`${spec.name}.ts`, moduleSource(spec)]])));
   const text = (path: string) => emitted.find((f) => f.path === path)!.text;
   return [
     { path: `${spec.name}.js`, contents: banner + text(`${spec.name}.js`) },

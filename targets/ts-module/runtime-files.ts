@@ -3,10 +3,12 @@
 //
 // Where the runtime comes from: in the built package the compiled runtime (`runtime/*.js` + `.d.ts`) sits two
 // folders above this file's own compiled copy, and is copied as is; run from source, `runtime/*.ts` is emitted
-// to JavaScript once per process with the same emitter as the model module.
+// to JavaScript with the same emitter as the model module, through the emit cache (the same sources always give
+// the same files), at most once per process.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Artifact } from '../../compiler/target.ts';
+import { cachedEmit, emitCacheDir } from './emit-cache.ts';
 import { emitJavaScript } from './emit-js.ts';
 
 export const RUNTIME_DIR = 'snv2c-runtime';
@@ -15,12 +17,14 @@ const RUNTIME_FOLDER = new URL('../../runtime/', import.meta.url);
 
 const emittedFromSource = new Map<string, Map<string, string>>();
 
-function emitRuntimeFromSource(folder: URL): Map<string, string> {
+/** Every `*.ts` runtime source in `folder` emitted as `.js` + `.d.ts` (file name -> text), cached in `cacheDir`. */
+export function emitRuntimeFromSource(folder: URL, cacheDir: string = emitCacheDir()): Map<string, string> {
   const sources = new Map<string, string>();
   for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
     sources.set(file, readFileSync(new URL(file, folder), 'utf8'));
   }
-  return new Map(emitJavaScript(sources).map((f) => [f.path, f.text]));
+  const key = { emitters: [], inputs: [...sources].flat() };
+  return new Map(cachedEmit(key, () => emitJavaScript(sources), cacheDir).map((f) => [f.path, f.text]));
 }
 
 /** One compiled runtime file (`model-api.js`, `model-api.d.ts`): the package's own build if present, else emitted from source. */
