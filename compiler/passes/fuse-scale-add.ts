@@ -7,38 +7,17 @@
 import { ALL_EPILOGUES } from '../ir/conv-epilogue.ts';
 import type { Graph, Node } from '../ir/types.ts';
 import type { Pass, PassContext } from './pass.ts';
-import { Rewriter, UseIndex } from './rewriter.ts';
+import { fuseIntoResidualAdds, type FusedNode } from './residual-add-fusion.ts';
+
+/** A plain multiplication takes r as a third operand. */
+function absorbIntoMul(mul: Node): FusedNode | undefined {
+  if (mul.op.kind !== 'binary' || mul.op.fn !== 'mul' || mul.op.residual) return undefined;
+  return (residual) => ({ op: { kind: 'binary', fn: 'mul', residual: true }, inputs: [...mul.inputs, residual] });
+}
 
 export function fuseScaleAdd(graph: Graph, ctx: Partial<PassContext> = {}): Graph {
   if (!(ctx.epilogues ?? ALL_EPILOGUES).scaleResidual) return graph;
-  const uses = new UseIndex(graph);
-  const shapeOf = (id: number) => graph.values.get(id)!.type;
-  /** add node id -> the mul it absorbs and the residual operand. */
-  const fusions = new Map<number, { mul: Node; residual: number }>();
-  const absorbed = new Set<number>();
-  for (const add of graph.nodes) {
-    if (add.op.kind !== 'binary' || add.op.fn !== 'add' || add.op.residual) continue;
-    const out = shapeOf(add.outputs[0]);
-    const [a, b] = add.inputs;
-    if (a === b || out.dtype !== 'f32') continue;
-    for (const [operand, residual] of [[a, b], [b, a]]) {
-      const mul = uses.producer.get(operand);
-      if (!mul || mul.op.kind !== 'binary' || mul.op.fn !== 'mul' || mul.op.residual || uses.soleConsumer(operand) !== add || absorbed.has(mul.id)) continue;
-      if (shapeOf(residual).shape.join(',') !== out.shape.join(',') || shapeOf(operand).shape.join(',') !== out.shape.join(',')) continue;
-      fusions.set(add.id, { mul, residual });
-      absorbed.add(mul.id);
-      break;
-    }
-  }
-  if (fusions.size === 0) return graph;
-  const rw = new Rewriter(graph);
-  for (const node of graph.nodes) {
-    const fusion = fusions.get(node.id);
-    if (absorbed.has(node.id)) rw.markChanged(); // computed where its add was
-    else if (fusion) rw.emitInto({ kind: 'binary', fn: 'mul', residual: true }, [...fusion.mul.inputs, fusion.residual], node.outputs, fusion.mul.origin);
-    else rw.keep(node);
-  }
-  return rw.finish();
+  return fuseIntoResidualAdds(graph, absorbIntoMul);
 }
 
 export const fuseScaleAddPass: Pass = { name: 'fuse-scale-add', run: fuseScaleAdd };
