@@ -1,21 +1,28 @@
 // snv2c's native C against XNNPACK (Debian's libxnnpack-dev, operator API) and onnxruntime-node on the same
-// ShuffleNetV2 models and input, all timed in this run and interleaved (each contender twice per model,
-// keeping its lower median, so a busy stretch of the machine rarely lands on one side only). Prints medians
-// and ratios; snv2c also with 2 threads (its POSIX pool) against itself with 1.
+// ShuffleNetV2 models and input, all timed in this run by the shared sampler (bench/timing/): after warm-up,
+// contenders alternate call by call, so a busy stretch of the machine lands on every side of a ratio. Prints
+// medians and ratios; snv2c also with 2 threads (its POSIX pool) against itself with 1.
 //   npx tsx bench/c-vs-xnnpack.ts [model.onnx ...] [--runs N] [--cc clang] [--threads 2]
 // Needs: apt-get install libxnnpack-dev libpthreadpool-dev libcpuinfo-dev (XNNPACK's ShuffleNetV2 is
 // bench/xnnpack/shufflenet-xnnpack.c; its weights are the compiled graph's, BN folded, in graph order).
-// C contenders are timed inside their own C main (no pipe or process overhead in the figure), after warm-up.
-// onnxruntime-node is optional: without it (a machine with only a C compiler) the C contenders run alone and
-// their outputs are compared with snv2c's.
+// The C contenders (snv2c's bench harness and the XNNPACK program) serve inferences over pipes and time the
+// model inside their process, so the figures hold no pipe or process overhead; onnxruntime is timed around the
+// call. onnxruntime-node is optional: without it (a machine with only a C compiler) the C contenders run alone
+// and their outputs are compared with snv2c's.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile, writeArtifacts } from '../api/index.ts';
+import { compile } from '../api/index.ts';
 import { denseForm } from '../compiler/ir/dense-form.ts';
 import type { Graph } from '../compiler/ir/types.ts';
+import { benchInput, headline } from './bench-model.ts';
+import type { CompiledBench } from './compiled-bench.ts';
+import { pipeBench, startNativeBench } from './native/native-bench.ts';
+import { startOnnxRuntime, type OnnxRuntimePeer } from './peers/onnxruntime.ts';
+import { progressLine } from './timing/progress.ts';
+import { sample, type Contender } from './timing/sampler.ts';
 
 const args = process.argv.slice(2);
 const option = (flag: string) => (args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined);
@@ -25,57 +32,13 @@ if (models.length === 0) models.push(fixture('tv_x0_5_224_o13_bn'), fixture('tv_
 const runs = Number(option('--runs') ?? 100);
 const cc = option('--cc') ?? process.env.CC ?? 'clang';
 const threads = Number(option('--threads') ?? 2);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const WARMUP = 20;
 
-const SNV2C_MAIN = `#define _POSIX_C_SOURCE 199309L
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#include "net.h"
-static float in[NET_INPUT_SIZE], out[NET_OUTPUT_SIZE];
-static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
-int main(int argc, char **argv) {
-  int runs = atoi(argv[1]), threads = atoi(argv[2]), i; double *t = malloc(sizeof(double) * runs); struct timespec a, b;
-  void *arena = malloc(NET_ARENA_BYTES), *pool = threads > 1 ? net_pool_create(threads) : 0;
-  FILE *f = fopen("input.bin", "rb"); if (!f || fread(in, sizeof(float), NET_INPUT_SIZE, f) != NET_INPUT_SIZE) return 1; fclose(f);
-  for (i = 0; i < 20 + runs; i++) { clock_gettime(CLOCK_MONOTONIC, &a); net_run_parallel(in, out, arena, pool ? net_pool_parallel_for : 0, pool);
-    clock_gettime(CLOCK_MONOTONIC, &b); if (i >= 20) t[i - 20] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6; }
-  qsort(t, runs, sizeof(double), cmp);
-  printf("%f\\n", t[runs / 2]);
-  for (i = 0; i < NET_OUTPUT_SIZE; i++) printf("%.9g\\n", out[i]);
-  return 0;
-}
-`;
-
-function build(dir: string, output: string, files: string[], libs: string[] = []): void {
-  const r = spawnSync(cc, ['-std=c99', '-O3', '-march=native', '-pthread', '-o', output, ...files, ...libs], { cwd: dir, encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw new Error(`${cc} failed building ${output}: ${r.error?.message ?? r.stderr}`);
-}
-
-/** A timer for onnxruntime-node on the same model and input: median ms over `runs` after 20 warm-up runs. */
-async function onnxRuntimeTimer(runtime: typeof import('onnxruntime-node'), bytes: Uint8Array, input: Float32Array, inputShape: number[]): Promise<() => Promise<[number, Float32Array]>> {
-  const session = await runtime.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-  const feeds = { [session.inputNames[0]]: new runtime.Tensor('float32', input, inputShape) };
-  const once = async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array;
-  return async () => {
-    let out = await once();
-    for (let i = 1; i < 20; i++) out = await once();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await once();
-      times.push(performance.now() - t0);
-    }
-    return [median(times), out];
-  };
-}
-
-/** Median ms and logits printed by a C contender. */
-function timeC(dir: string, command: string[]): [number, Float32Array] {
-  const r = spawnSync(command[0], command.slice(1), { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${command[0]} failed: ${r.stderr}`);
-  const [ms, ...logits] = r.stdout.trim().split('\n').map(Number);
-  return [ms, Float32Array.from(logits)];
+function buildXnnpack(dir: string): string {
+  const source = new URL('./xnnpack/shufflenet-xnnpack.c', import.meta.url).pathname;
+  const r = spawnSync(cc, ['-std=c99', '-O3', '-march=native', '-pthread', '-o', 'xnnpack', source, '-lXNNPACK', '-lpthreadpool', '-lcpuinfo', '-lm'], { cwd: dir, encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`${cc} failed building the XNNPACK program: ${r.error?.message ?? r.stderr}`);
+  return join(dir, 'xnnpack');
 }
 
 /** The XNNPACK program's model.bin: header, then conv kernels as OHWI + bias and the fc, in graph order. */
@@ -133,67 +96,75 @@ function architecture(graph: Graph): { repeats: number[]; channels: number[] } {
   return { repeats, channels };
 }
 
-/** onnxruntime-node when installed (it is an optional peer), else undefined. */
-async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node') | undefined> {
+/** onnxruntime-node with one thread when installed (it is an optional peer), else undefined. */
+async function onnxRuntime(bytes: Uint8Array, inputShape: number[]): Promise<OnnxRuntimePeer | undefined> {
   try {
-    return await import('onnxruntime-node');
-  } catch {
-    console.log('onnxruntime-node is not installed: timing the C contenders only');
+    return await startOnnxRuntime(bytes, inputShape, 1);
+  } catch (e) {
+    console.log(`${(e as Error).message}: timing the C contenders only`);
     return undefined;
   }
 }
-const ort = await loadOnnxRuntime();
 
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 for (const modelPath of models) {
   const bytes = readFileSync(modelPath);
   const inputShape = [1, 3, 224, 224];
-  const result = await compile(modelPath, { target: 'c', name: 'net', inputShape, emit: { pthreads: true }, warn: () => undefined });
-  const dir = mkdtempSync(join(tmpdir(), 'snv2c-xnnpack-'));
+  const result = await compile(modelPath, { target: 'c', name: 'net', inputShape, warn: () => undefined });
   const [, , height, width] = inputShape;
-  const input = new Float32Array(3 * height * width).map((_, i) => Math.sin(i * 0.37) * 0.5);
+  const input = benchInput(inputShape);
   const nhwc = new Float32Array(input.length);
   for (let c = 0; c < 3; c++) for (let p = 0; p < height * width; p++) nhwc[p * 3 + c] = input[c * height * width + p];
+  const classes = result.graph.values.get(result.graph.outputs[0])!.type.shape[1];
+  const dir = mkdtempSync(join(tmpdir(), 'snv2c-xnnpack-'));
+  const owned: { dispose(): void }[] = [];
   try {
-    await writeArtifacts(dir, result.artifacts.filter((a) => /\.[ch]$/.test(a.path)));
-    writeFileSync(join(dir, 'input.bin'), new Uint8Array(input.buffer));
-    writeFileSync(join(dir, 'input_nhwc.bin'), new Uint8Array(nhwc.buffer));
-    writeFileSync(join(dir, 'snv2c_main.c'), SNV2C_MAIN);
-    const classes = result.graph.values.get(result.graph.outputs[0])!.type.shape[1];
     const { repeats, channels } = architecture(result.graph);
     writeFileSync(join(dir, 'model.bin'), xnnpackModel(result.graph, repeats, channels, classes, [height, width]));
-    build(dir, 'snv2c', ['net.c', 'net_weights.c', 'net_pthreads.c', 'snv2c_main.c']);
-    build(dir, 'xnnpack', [new URL('./xnnpack/shufflenet-xnnpack.c', import.meta.url).pathname], ['-lXNNPACK', '-lpthreadpool', '-lcpuinfo', '-lm']);
-
-    const timeOrt = ort && (await onnxRuntimeTimer(ort, bytes, input, inputShape));
-    const contenders: [string, () => Promise<[number, Float32Array]>][] = [
-      ...(timeOrt ? [['onnxruntime-node, 1 thread', timeOrt] as [string, () => Promise<[number, Float32Array]>]] : []),
-      ['XNNPACK, 1 thread', async () => timeC(dir, ['./xnnpack', 'model.bin', 'input_nhwc.bin', String(runs), '1'])],
-      ['snv2c C, 1 thread', async () => timeC(dir, ['./snv2c', String(runs), '1'])],
-      [`snv2c C, ${threads} threads`, async () => timeC(dir, ['./snv2c', String(runs), String(threads)])],
-      [`XNNPACK, ${threads} threads`, async () => timeC(dir, ['./xnnpack', 'model.bin', 'input_nhwc.bin', String(runs), String(threads)])],
+    const xnnpack = buildXnnpack(dir);
+    const peer = await onnxRuntime(bytes, inputShape);
+    if (peer) owned.push(peer);
+    const outputs = new Map<string, Float32Array>();
+    /** A timed contender that keeps its last output for the comparison. */
+    const contender = (label: string, run: () => Promise<{ output: Float32Array; totalMs: number }>): Contender => ({
+      label,
+      call: async () => {
+        const r = await run();
+        outputs.set(label, r.output);
+        return r;
+      },
+    });
+    const started = (bench: CompiledBench, x: Float32Array) => {
+      owned.push(bench);
+      return () => bench.call(x);
+    };
+    const snv2c = (n: number) => started(startNativeBench({ artifacts: result.artifacts, name: 'net', target: 'c', cc, threads: n, inputShape, outputShape: [1, classes] }), input);
+    const xnn = (n: number) => started(pipeBench([xnnpack, join(dir, 'model.bin'), String(n)], 'XNNPACK', classes), nhwc);
+    const contenders: Contender[] = [
+      ...(peer ? [contender('onnxruntime-node, 1 thread', async () => {
+        const start = performance.now();
+        const output = await peer.run(input);
+        return { output, totalMs: performance.now() - start };
+      })] : []),
+      contender('XNNPACK, 1 thread', xnn(1)),
+      contender('snv2c C, 1 thread', snv2c(1)),
+      contender(`snv2c C, ${threads} threads`, snv2c(threads)),
+      contender(`XNNPACK, ${threads} threads`, xnn(threads)),
     ];
-    const best = new Map<string, [number, Float32Array]>();
-    for (let round = 0; round < 2; round++) {
-      for (const [label, time] of contenders) {
-        const [ms, out] = await time();
-        const previous = best.get(label);
-        if (!previous || ms < previous[0]) best.set(label, [ms, out]);
-      }
-    }
-    const ms = (label: string) => best.get(label)![0];
-    const referenceLabel = timeOrt ? 'onnxruntime-node, 1 thread' : 'snv2c C, 1 thread';
-    const reference = best.get(referenceLabel)![1];
-    console.log(`model: ${modelPath}  (${cc} -O3 -march=native, ${runs} runs x 2 rounds, lower median)`);
-    for (const [label] of contenders) {
-      const [t, out] = best.get(label)!;
-      console.log(`  ${label.padEnd(28)} ${t.toFixed(3)} ms   max |logit - ${referenceLabel.split(',')[0]}| ${maxDiff(out, reference).toExponential(1)}`);
+    const results = await sample(contenders, { warmup: WARMUP, runs, progress: progressLine() });
+    const ms = (label: string) => headline(results.find((r) => r.label === label)!).medianMs;
+    const referenceLabel = peer ? 'onnxruntime-node, 1 thread' : 'snv2c C, 1 thread';
+    const reference = outputs.get(referenceLabel)!;
+    console.log(`model: ${modelPath}  (${cc} -O3 -march=native; ${runs} interleaved runs after ${WARMUP} warm-up, medians; C contenders: the model alone)`);
+    for (const { label } of contenders) {
+      console.log(`  ${label.padEnd(28)} ${ms(label).toFixed(3)} ms   max |logit - ${referenceLabel.split(',')[0]}| ${maxDiff(outputs.get(label)!, reference).toExponential(1)}`);
     }
     console.log(`  snv2c / XNNPACK (1 thread)   ${(ms('snv2c C, 1 thread') / ms('XNNPACK, 1 thread')).toFixed(3)}  (< 1: snv2c faster)`);
-    if (timeOrt) console.log(`  snv2c / onnxruntime          ${(ms('snv2c C, 1 thread') / ms('onnxruntime-node, 1 thread')).toFixed(3)}`);
+    if (peer) console.log(`  snv2c / onnxruntime          ${(ms('snv2c C, 1 thread') / ms('onnxruntime-node, 1 thread')).toFixed(3)}`);
     console.log(`  snv2c ${threads} threads speed-up      ${(ms('snv2c C, 1 thread') / ms(`snv2c C, ${threads} threads`)).toFixed(2)}x  (XNNPACK: ${(ms('XNNPACK, 1 thread') / ms(`XNNPACK, ${threads} threads`)).toFixed(2)}x)`);
   } finally {
+    for (const o of owned.reverse()) o.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 }

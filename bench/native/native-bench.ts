@@ -16,6 +16,8 @@ export interface NativeBenchOptions extends CompiledBenchOptions {
   readonly target: NativeTarget;
   /** Threads per inference (the emitted <name>_run_parallel on a POSIX pool); default 1. */
   readonly threads?: number;
+  /** The C compiler (default: $CC, else cc). */
+  readonly cc?: string;
 }
 
 export function startNativeBench(opts: NativeBenchOptions): CompiledBench {
@@ -27,12 +29,19 @@ export function startNativeBench(opts: NativeBenchOptions): CompiledBench {
     const dir = join(scratch, 'src');
     writeArtifactsSync(dir, opts.artifacts.filter((a) => a.path.endsWith('.c') || a.path.endsWith('.h')));
     const harness = benchMainSource({ name: opts.name, profileLayers: layers, threads: opts.threads });
-    command = buildNativeHarness({ dir, name: opts.name, target: opts.target, harness, threads: opts.threads, extraFlags: layers ? ['-DSNV2C_PROFILE'] : [] }).command;
+    command = buildNativeHarness({ dir, name: opts.name, target: opts.target, cc: opts.cc, harness, threads: opts.threads, extraFlags: layers ? ['-DSNV2C_PROFILE'] : [] }).command;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const client = new PipeClient(command, `${opts.target} bench harness`);
-  const outFloats = elementCount(opts.outputShape);
+  return pipeBench(command, `${opts.target} bench harness`, elementCount(opts.outputShape), layers);
+}
+
+/**
+ * A process speaking the harness's protocol (bench-main.ts: input floats in; output floats, model ms, CPU ms and
+ * `layers` kernel ms out), as a CompiledBench: snv2c's harness, or a peer written to the same protocol.
+ */
+export function pipeBench(command: readonly string[], label: string, outFloats: number, layers = 0): CompiledBench {
+  const client = new PipeClient(command, label);
   const replyBytes = outFloats * 4 + 16 + layers * 8;
   return {
     async call(input) {

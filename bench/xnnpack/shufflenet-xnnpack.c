@@ -4,10 +4,12 @@
  * (dead by then), so the unit's concat is its input tensor; only the channel shuffle copies (XNNPACK has no
  * strided-view shuffle). ReLU rides on the convolutions' output clamp.
  *
- *   shufflenet-xnnpack model.bin input.bin runs threads
+ *   shufflenet-xnnpack model.bin threads
  * model.bin: int32 header {3 stage repeats, 5 stage channels, classes, height, width}, then float32 weights in
- * graph order (conv kernels OHWI + bias; fc [classes][features] + bias). input.bin: float32 NHWC.
- * Prints the median time of `runs` inferences (ms), then the logits, one per line.
+ * graph order (conv kernels OHWI + bias; fc [classes][features] + bias).
+ * Serves inferences over pipes with the protocol of snv2c's bench harness (bench/native/bench-main.ts), so the
+ * bench times both the same way: per request, stdin height*width*3 floats (NHWC) -> stdout the logits as floats,
+ * then two doubles (wall ms of the operators' run alone, and the process's CPU ms during it).
  * Build: cc -O3 -march=native shufflenet-xnnpack.c -lXNNPACK -lpthreadpool -lcpuinfo -lm (Debian libxnnpack-dev). */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
@@ -72,15 +74,10 @@ static void shuffle(size_t pixels, size_t channels, const float *in, float *out)
   ops[op_count++] = op;
 }
 
-static double now_ms(void) {
+static double clock_ms(clockid_t clock) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
+  clock_gettime(clock, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
 static void *read_file(const char *path, size_t *bytes) {
@@ -99,24 +96,23 @@ static void *read_file(const char *path, size_t *bytes) {
 }
 
 int main(int argc, char **argv) {
-  size_t bytes, input_bytes, h, w, c;
+  size_t bytes, h, w, c, input_floats;
   int32_t *header;
   float *input, *x, *logits, *pooled;
-  int runs, threads, stage, unit, i, classes;
-  double *times;
-  if (argc != 5) {
-    fprintf(stderr, "usage: %s model.bin input.bin runs threads\n", argv[0]);
+  int threads, stage, unit, classes;
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s model.bin threads\n", argv[0]);
     return 2;
   }
   header = read_file(argv[1], &bytes);
   weights = (const float *)(header + 11);
   weights_floats = bytes / 4 - 11;
-  input = read_file(argv[2], &input_bytes);
-  runs = atoi(argv[3]);
-  threads = atoi(argv[4]);
+  threads = atoi(argv[2]);
   classes = header[8];
   h = (size_t)header[9];
   w = (size_t)header[10];
+  input_floats = h * w * 3;
+  input = tensor(input_floats);
   check(xnn_initialize(NULL), "initialize");
   pool = threads > 1 ? pthreadpool_create((size_t)threads) : NULL;
 
@@ -183,15 +179,19 @@ int main(int argc, char **argv) {
     fprintf(stderr, "model.bin: %lu weights left over\n", (unsigned long)(weights_floats - weights_at));
     return 1;
   }
-  times = malloc(sizeof(double) * (size_t)(runs > 0 ? runs : 1));
-  for (i = 0; i < 20 + runs; i++) {
-    const double t0 = now_ms();
+  for (;;) {
+    double start, cpu_start, times[2];
     int k;
+    size_t got = fread(input, sizeof(float), input_floats, stdin);
+    if (got == 0 && feof(stdin)) return 0;
+    if (got != input_floats) return 2;
+    start = clock_ms(CLOCK_MONOTONIC);
+    cpu_start = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
     for (k = 0; k < op_count; k++) check(xnn_run_operator(ops[k], pool), "run");
-    if (i >= 20) times[i - 20] = now_ms() - t0;
+    times[0] = clock_ms(CLOCK_MONOTONIC) - start;
+    times[1] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+    if (fwrite(logits, sizeof(float), (size_t)classes, stdout) != (size_t)classes) return 4;
+    if (fwrite(times, sizeof(double), 2, stdout) != 2) return 4;
+    if (fflush(stdout) != 0) return 4;
   }
-  qsort(times, (size_t)runs, sizeof(double), by_value);
-  printf("%f\n", runs > 0 ? times[runs / 2] : 0.0);
-  for (i = 0; i < classes; i++) printf("%.9g\n", logits[i]);
-  return 0;
 }
