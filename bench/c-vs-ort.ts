@@ -9,6 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { compile, type CompileOptions } from '../api/index.ts';
+import { benchModels, hasSwitch, option } from './bench-args.ts';
 import { benchInput, headline } from './bench-model.ts';
 import type { CompiledBench } from './compiled-bench.ts';
 import { startNativeBench } from './native/native-bench.ts';
@@ -17,14 +18,10 @@ import { progressLine } from './timing/progress.ts';
 import { sample, type Contender } from './timing/sampler.ts';
 import { startWasmBench } from './wasm/wasm-bench.ts';
 
-const args = process.argv.slice(2);
-const option = (flag: string) => (args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined);
-const fixture = (dir: string) => new URL(`../fixtures/${dir}/model.onnx`, import.meta.url).pathname;
-const models = args.filter((a) => a.endsWith('.onnx'));
-if (models.length === 0) models.push(fixture('tv_x1_0_224_o11_folded'), fixture('tv_x0_5_224_o13_bn'));
+const models = benchModels('tv_x1_0_224_o11_folded', 'tv_x0_5_224_o13_bn');
 const runs = Number(option('--runs') ?? 200);
 const compilers = (option('--cc') ?? (process.env.CC || 'gcc')).split(',');
-const withWasm = !args.includes('--no-wasm');
+const withWasm = !hasSwitch('--no-wasm');
 const WARMUP = 20;
 const inputShape = [1, 3, 224, 224];
 const ORT = 'onnxruntime-node, 1 thread';

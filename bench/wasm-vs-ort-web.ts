@@ -11,18 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { compile, loadCompiledFolder, writeArtifacts } from '../api/index.ts';
+import { benchModels, hasSwitch, option } from './bench-args.ts';
 import { ORT_WEB_DIST, ortWebWasmContender, snv2cContender, timeInChromium, type ContenderTimes } from './browser/peer-page.ts';
+import { median } from './timing/statistics.ts';
 
-const args = process.argv.slice(2);
-const option = (flag: string) => (args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined);
-const fixture = (dir: string) => new URL(`../fixtures/${dir}/model.onnx`, import.meta.url).pathname;
-const models = args.filter((a) => a.endsWith('.onnx'));
-if (models.length === 0) models.push(fixture('tv_x1_0_224_o11_folded'), fixture('tv_x0_5_224_o13_bn'));
+const models = benchModels('tv_x1_0_224_o11_folded', 'tv_x0_5_224_o13_bn');
 const rounds = Number(option('--rounds') ?? 10);
 const perRound = Number(option('--per') ?? 10);
 const INPUT_SHAPE = [1, 3, 224, 224];
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((d, v, i) => Math.max(d, Math.abs(v - b[i])), 0);
 const kb = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KB`;
 
@@ -87,11 +84,11 @@ try {
         ` net.wasm ${kb(join(dir, 'net.wasm'))}, net.relaxed.wasm ${kb(join(dir, 'net.relaxed.wasm'))}, net.weights.bin ${kb(join(dir, 'net.weights.bin'))}`,
     );
     const input = new Float32Array(INPUT_SHAPE.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i * 0.37) * 0.5);
-    if (!args.includes('--no-node')) {
+    if (!hasSwitch('--no-node')) {
       const [snv2c, peer] = await timeInNode(dir, new Uint8Array(readFileSync(modelPath)), input);
       report('Node', snv2c, peer);
     }
-    if (!args.includes('--no-browser')) {
+    if (!hasSwitch('--no-browser')) {
       // The page takes the relaxed build by itself; the baseline build forced beside it shows what relaxed SIMD buys.
       const [snv2c, baseline, peer] = await timeInChromium({
         serve: { '/model/': dir, '/model.onnx': modelPath, '/ort/': ORT_WEB_DIST },

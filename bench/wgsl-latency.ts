@@ -12,13 +12,12 @@ import { compile } from '../api/index.ts';
 import type { WebGpuModel } from '../runtime/webgpu-model.ts';
 import { launchChromium, runInPage, serveModel } from '../test/browser/chromium-page.ts';
 import { dawnCompatDevice, maxAbsDiff, REPO, writeArtifacts } from '../test/targets/wgsl/support.ts';
+import { benchModels, hasSwitch, option } from './bench-args.ts';
+import { median } from './timing/statistics.ts';
 
-const args = process.argv.slice(2);
-const modelPath = args.find((a) => a.endsWith('.onnx')) ?? join(REPO, 'fixtures/tv_x1_0_224_o11_folded/model.onnx');
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 20;
-const browser = !args.includes('--no-browser');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const [modelPath] = benchModels('tv_x1_0_224_o11_folded');
+const runs = Number(option('--runs') ?? 20);
+const browser = !hasSwitch('--no-browser');
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 const bytes = readFileSync(modelPath);

@@ -17,13 +17,13 @@ import { planForTarget, planMemory } from '../compiler/plan/plan-memory.ts';
 import { wgslTarget } from '../targets/wgsl/wgsl-target.ts';
 import { bundlePage, callInPage, launchChromium, pageFiles, serveFiles, wgslModelFiles } from '../test/browser/chromium-page.ts';
 import { maxAbsDiff, REPO, writeArtifacts } from '../test/targets/wgsl/support.ts';
+import { benchModels, hasSwitch, option } from './bench-args.ts';
+import { median } from './timing/statistics.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
-const modelPath = args.find((a) => a.endsWith('.onnx')) ?? join(REPO, 'fixtures/tv_x1_0_224_o11_folded/model.onnx');
+const [modelPath] = benchModels('tv_x1_0_224_o11_folded');
 const runs = Number(option('--runs') ?? 5);
 const layouts = (option('--layouts') ?? 'default,NCHW').split(',').filter((l) => l !== '' && l !== 'none'); // none: snv2c only
-const unfused = !args.includes('--no-unfused');
+const unfused = !hasSwitch('--no-unfused');
 
 interface Contender {
   readonly name: string;
@@ -92,7 +92,6 @@ window.snv2cBench = async ({ input, runs, layouts, shape, withUnfused }) => {
 };
 `;
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bytes = readFileSync(modelPath);
 const shape = [1, 3, 224, 224];
 const graph = runPipeline(importOnnx(bytes, { file: modelPath, inputShape: shape }), { warn: () => undefined });

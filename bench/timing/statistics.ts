@@ -15,6 +15,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
+/** The median of unsorted samples (nearest rank, as in summaries). */
+export function median(samples: readonly number[]): number {
+  return percentile([...samples].sort((a, b) => a - b), 0.5);
+}
+
 export function summarize(samplesMs: readonly number[]): TimingSummary {
   const sorted = [...samplesMs].sort((a, b) => a - b);
   return { runs: sorted.length, minMs: sorted[0] ?? NaN, medianMs: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9) };
