@@ -6,8 +6,9 @@ export interface WebGpuStep {
   /** Entry point in the module; also the kernel's id in messages ("k12"). */
   readonly entryPoint: string;
   /**
-   * Kernel kind: conv1x1, depthwise, conv, maxPool, avgPool, globalAvgPool, classifier, relu, copy, or a fused
-   * pair: depthwise-conv1x1, globalAvgPool-classifier.
+   * Kernel kind: conv1x1, depthwise, conv, maxPool, avgPool, globalAvgPool, classifier, matMul, reduceMean, a
+   * per-element kind (relu, sigmoid, add, mul+residual, batchNorm, transpose, slice, gather, pad, concat, split,
+   * copy, ...), or a fused pair: depthwise-conv1x1, globalAvgPool-classifier.
    */
   readonly kernel: string;
   /** Graph node(s) it computes (sanitised origins: [A-Za-z0-9_./:-] only; ", " between fused nodes). */
@@ -26,10 +27,16 @@ export interface WebGpuModelDescription {
   readonly name: string;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
+  /**
+   * Every graph input's and output's shape, for models with several (or no input: inputShape is then [0]).
+   * Inputs sit one after another from inputOffset, outputs from outputOffset.
+   */
+  readonly inputShapes?: readonly (readonly number[])[];
+  readonly outputShapes?: readonly (readonly number[])[];
   readonly workgroupSize: number;
   /** Length of `<name>.weights.bin` in floats. */
   readonly weightsFloats: number;
-  /** One buffer holds the memory plan's arena, then the input, then the output (all in floats). */
+  /** One buffer holds the memory plan's arena, then the inputs, then the outputs (all in floats). */
   readonly activationFloats: number;
   readonly inputOffset: number;
   readonly outputOffset: number;

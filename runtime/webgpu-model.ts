@@ -4,7 +4,7 @@
 
 /// <reference types="@webgpu/types" />
 import type { Model } from './model-api.ts';
-import { checkInput, elementCount } from './model-api.ts';
+import { checkInput, elementCount, joinInputs, splitOutputs } from './model-api.ts';
 import type { WebGpuModelDescription } from './webgpu-description.ts';
 import { acquireDevice } from './webgpu-device.ts';
 import { compileError, describeStep, WebGpuModelError } from './webgpu-errors.ts';
@@ -24,6 +24,7 @@ export interface WebGpuModelOptions {
 
 export interface WebGpuModel extends Model {
   run(input: Float32Array): Promise<Float32Array>;
+  runAll(inputs: readonly Float32Array[]): Promise<Float32Array[]>;
   readonly device: GPUDevice;
   /** Compute dispatches recorded per run() (views cost none). */
   readonly dispatchesPerInference: number;
@@ -102,7 +103,9 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
   const weightsBuffer = device.createBuffer({ label: 'weights', size: weights.byteLength, usage: USAGE.STORAGE | USAGE.COPY_DST });
   device.queue.writeBuffer(weightsBuffer, 0, weights as Float32Array<ArrayBuffer>);
   const activations = device.createBuffer({ label: 'activations', size: model.activationFloats * 4, usage: USAGE.STORAGE | USAGE.COPY_DST | USAGE.COPY_SRC });
-  const outputBytes = elementCount(model.outputShape) * 4;
+  const inputShapes = model.inputShapes ?? [model.inputShape];
+  const outputShapes = model.outputShapes ?? [model.outputShape];
+  const outputBytes = outputShapes.reduce((n, shape) => n + elementCount(shape), 0) * 4;
   const readback = device.createBuffer({ label: 'readback', size: outputBytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
   const bindGroups = model.steps.map((step) =>
     device.createBindGroup({
@@ -133,7 +136,7 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
 
   let timer: PassTimer | undefined; // created on the first runTimed()
 
-  /** Copies the output into the readback buffer and returns it once mapped. */
+  /** Copies the outputs (one after another) into the readback buffer and returns them once mapped. */
   async function readOutput(encoder: GPUCommandEncoder): Promise<Float32Array> {
     encoder.copyBufferToBuffer(activations, model.outputOffset * 4, readback, 0, outputBytes);
     device.queue.submit([encoder.finish()]);
@@ -143,8 +146,9 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
     return result;
   }
 
+  /** `input`: every graph input, one after another; `output` every output, one after another. */
   async function infer(input: Float32Array, timed = false): Promise<{ output: Float32Array; gpuMs?: number }> {
-    device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
+    if (input.length) device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
     const gpuTimer = timed && profileClock === 'timestamp-query' ? (timer ??= passTimer(device)) : undefined;
     const encoder = device.createCommandEncoder({ label: model.name });
     const pass = encoder.beginComputePass(gpuTimer ? { timestampWrites: gpuTimer.timestampWrites } : undefined);
@@ -157,7 +161,7 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
 
   async function profile(input: Float32Array): Promise<WebGpuProfile> {
     const uploadStart = performance.now();
-    device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
+    if (input.length) device.queue.writeBuffer(activations, model.inputOffset * 4, input as Float32Array<ArrayBuffer>);
     await device.queue.onSubmittedWorkDone();
     const uploadMs = performance.now() - uploadStart;
     const steps = profileClock === 'timestamp-query' ? await timestampedDispatches(device, model.steps.length, record) : await wallClockSteps();
@@ -201,17 +205,30 @@ async function build(model: WebGpuModelDescription, wgsl: string, device: GPUDev
     return result;
   }
 
+  /** The first output of a run (of several, the others follow it in the readback). */
+  const first = (run: { output: Float32Array; gpuMs?: number }) =>
+    outputShapes.length === 1 ? run : { ...run, output: run.output.slice(0, elementCount(model.outputShape)) };
+
   const instance: WebGpuModel = {
     inputShape: model.inputShape,
     outputShape: model.outputShape,
     device,
     dispatchesPerInference: model.steps.length,
     profileClock,
+    ...(model.inputShapes || model.outputShapes ? { inputShapes, outputShapes } : {}),
     run(input: Float32Array): Promise<Float32Array> {
-      return checked(input, async () => (await infer(input)).output);
+      return checked(input, async () => first(await infer(input)).output);
+    },
+    runAll(inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+      try {
+        const joined = joinInputs(inputShapes, inputs);
+        return serialised(async () => splitOutputs(outputShapes, (await infer(joined)).output));
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
     runTimed(input: Float32Array): Promise<{ output: Float32Array; gpuMs?: number }> {
-      return checked(input, () => infer(input, true));
+      return checked(input, async () => first(await infer(input, true)));
     },
     async profileSteps(input: Float32Array): Promise<number[]> {
       return (await instance.profile(input)).steps;

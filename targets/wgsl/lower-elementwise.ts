@@ -1,6 +1,6 @@
 // Node -> generic per-element kernel (kernels/elementwise.ts): the WGSL formula of each unary activation and
 // binary op (the interpreter's, compiler/interpreter/activation.ts), standalone batchNorm as a per-channel
-// affine map, transpose and slice as strided copies. Operands may be activations or constants of any rank.
+// affine map. Operands may be activations or constants of any rank. Movement ops: lower-movement.ts.
 
 import type { BinaryFn, Node, OpOf, UnaryOp } from '../../compiler/ir/types.ts';
 import type { ElementwiseInput } from './kernels/elementwise.ts';
@@ -9,10 +9,9 @@ import type { Kernel, KernelContext } from './kernels/kernel.ts';
 import type { Source } from './kernels/strided-operand.ts';
 import { broadcastCoords } from './kernels/strided-operand.ts';
 import type { NodeOperands } from './lower-node.ts';
-import { u32 } from './wgsl-text.ts';
 
 /** A finite f32 WGSL literal (attributes come from model files: refuse what WGSL cannot spell). */
-function f32(o: NodeOperands, x: number): string {
+export function f32Literal(o: NodeOperands, x: number): string {
   if (!Number.isFinite(x)) return o.fail(`${o.node.op.kind} parameter ${x} is not a finite number`);
   const text = String(Math.fround(x));
   return `(${text}${/[.e]/.test(text) ? '' : '.0'})`;
@@ -26,20 +25,21 @@ export function unaryExpression(o: NodeOperands, op: UnaryOp, v: string): string
     case 'sigmoid':
       return `1.0 / (1.0 + exp(-${v}))`;
     case 'hardSigmoid':
-      return `min(max(${f32(o, op.alpha)} * ${v} + ${f32(o, op.beta)}, 0.0), 1.0)`;
+      return `min(max(${f32Literal(o, op.alpha)} * ${v} + ${f32Literal(o, op.beta)}, 0.0), 1.0)`;
     case 'hardSwish':
       return `${v} * min(max(${v} / 6.0 + 0.5, 0.0), 1.0)`;
     case 'clip': {
       // An infinite bound clamps nothing; WGSL has no infinity literal.
-      const low = op.min === -Infinity ? v : `max(${v}, ${f32(o, op.min)})`;
-      return op.max === Infinity ? low : `min(${low}, ${f32(o, op.max)})`;
+      const low = op.min === -Infinity ? v : `max(${v}, ${f32Literal(o, op.min)})`;
+      return op.max === Infinity ? low : `min(${low}, ${f32Literal(o, op.max)})`;
     }
   }
 }
 
 const BINARY: Record<BinaryFn, string> = { add: '+', sub: '-', mul: '*', div: '/' };
 
-function source(o: NodeOperands, id: number): Source {
+/** Operand `id` of the node as a kernel source: an activation where the plan put it, or a constant. */
+export function source(o: NodeOperands, id: number): Source {
   const shape = o.shape(id);
   const value = o.graph.values.get(id)!;
   if (value.data) return { kind: 'constant', data: o.constant(id, 'operand')!, shape };
@@ -58,7 +58,7 @@ function checkF32(o: NodeOperands): void {
   }
 }
 
-/** Kernels for the per-element ops, transpose and slice; undefined when the node is none of them. */
+/** Kernels for the per-element ops; undefined when the node is none of them. */
 export function lowerElementwise(ctx: KernelContext, o: NodeOperands): Kernel | undefined {
   const { node } = o;
   const op = node.op;
@@ -81,35 +81,9 @@ export function lowerElementwise(ctx: KernelContext, o: NodeOperands): Kernel | 
     case 'batchNorm':
       checkF32(o);
       return elementwiseKernel(ctx, { kind: 'batchNorm', domain, y: y(), ...batchNormAffine(o, node, op) });
-    case 'transpose': {
-      const s = source(o, node.inputs[0]);
-      // Output axis k is input axis perm[k].
-      const coords = (out: readonly string[]) => s.shape.map((d, axis) => (d === 1 ? '0u' : out[op.perm.indexOf(axis)]));
-      return elementwiseKernel(ctx, { kind: 'transpose', domain, y: y(), inputs: [{ source: s, coords }], expression: 'v0' });
-    }
-    case 'slice': {
-      const s = source(o, node.inputs[0]);
-      const rank = s.shape.length;
-      const coords = (out: readonly string[]) => {
-        const at = [...out];
-        op.axes.forEach((a, k) => {
-          const axis = a < 0 ? a + rank : a;
-          at[axis] = sliceIndex(at[axis], op.starts[k], op.steps[k]);
-        });
-        return at.map((x, axis) => (s.shape[axis] === 1 ? '0u' : x));
-      };
-      return elementwiseKernel(ctx, { kind: 'slice', domain, y: y(), inputs: [{ source: s, coords }], expression: 'v0' });
-    }
     default:
       return undefined;
   }
-}
-
-/** Input index start + o * step of output index o (starts are in range after import; steps may be negative). */
-function sliceIndex(o: string, start: number, step: number): string {
-  if (o === '0u') return u32(start);
-  const times = Math.abs(step) === 1 ? o : `${o} * ${u32(Math.abs(step))}`;
-  return `${u32(start)} ${step < 0 ? '-' : '+'} ${times}`;
 }
 
 /** y = (x - mean) * scale / sqrt(var + eps) + bias as y = x * a[c] + b[c], a and b computed in double once. */

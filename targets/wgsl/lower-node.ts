@@ -5,7 +5,6 @@ import { denseForm } from '../../compiler/ir/dense-form.ts';
 import { CompileError } from '../../compiler/ir/errors.ts';
 import type { Graph, Node, OpOf, Value } from '../../compiler/ir/types.ts';
 import type { Placement } from '../../compiler/plan/types.ts';
-import { isViewNode, viewPlacements } from '../../compiler/plan/views.ts';
 import type { ClassifierParams } from './kernels/classifier.ts';
 import { classifierKernel } from './kernels/classifier.ts';
 import type { Conv1x1Params } from './kernels/conv1x1.ts';
@@ -13,11 +12,13 @@ import { conv1x1Kernel } from './kernels/conv1x1.ts';
 import { directConvKernel } from './kernels/conv-direct.ts';
 import { depthwiseKernel } from './kernels/depthwise.ts';
 import type { Kernel } from './kernels/kernel.ts';
-import { pointwiseKernel } from './kernels/pointwise.ts';
 import { globalAvgPoolKernel, poolKernel } from './kernels/pool.ts';
 import { reduceMeanKernel } from './kernels/reduce.ts';
 import type { SpatialConvParams } from './kernels/spatial-conv-params.ts';
-import { lowerElementwise } from './lower-elementwise.ts';
+import { f32Literal, lowerElementwise, source } from './lower-elementwise.ts';
+import type { MatMulParams } from './kernels/matmul.ts';
+import { matMulKernel } from './kernels/matmul.ts';
+import { lowerMovement } from './lower-movement.ts';
 import type { Operand } from './operand-address.ts';
 import { isSpatialMean, rendersEpilogue } from './op-kinds.ts';
 
@@ -107,6 +108,20 @@ export function classifierParams(o: NodeOperands): ClassifierParams {
   return { a: o.activation(o.node.inputs[0]), y: o.activation(o.node.outputs[0]), inFeatures, outFeatures, batch, weight, bias };
 }
 
+/** A gemm / matMul without a dense form (batched, transA, runtime B, matrix C): the generic matMul kernel. */
+function matMulParams(o: NodeOperands): MatMulParams {
+  const op = o.node.op as OpOf<'gemm' | 'matMul'>;
+  const [a, b, c] = o.node.inputs.map((id) => source(o, id));
+  for (const id of [...o.node.inputs, o.node.outputs[0]]) if (o.graph.values.get(id)!.type.dtype !== 'f32') o.fail(`${op.kind} on i64 tensors has no kernel (f32 only)`);
+  const gemm = op.kind === 'gemm' ? op : undefined;
+  const aShape = a.shape;
+  const inner = gemm?.transA ? aShape[0] : aShape[aShape.length - 1];
+  return {
+    a, b, c: gemm ? c : undefined, transA: gemm?.transA ?? false, transB: gemm?.transB ?? false,
+    alpha: f32Literal(o, gemm?.alpha ?? 1), beta: f32Literal(o, gemm?.beta ?? 1), y: o.activation(o.node.outputs[0]), outShape: o.shape(o.node.outputs[0]), inner,
+  };
+}
+
 export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
   const operands = nodeOperands(cx, node);
   const { fail, shape, activation } = operands;
@@ -143,28 +158,8 @@ export function lowerNode(cx: LoweringContext, node: Node): Kernel[] {
     case 'dense':
     case 'gemm':
     case 'matMul':
-      return [classifierKernel(entry(), classifierParams(operands))];
-    case 'relu':
-      return [pointwiseKernel(entry(), { x: activation(node.inputs[0]), y: activation(node.outputs[0]), channels, plane: planeOf(xShape) , batch, relu: true })];
+      return [typeof denseForm(cx.graph, node) === 'string' ? matMulKernel(entry(), matMulParams(operands)) : classifierKernel(entry(), classifierParams(operands))];
     default:
-      if (op.kind === 'concat' && isViewNode(cx.graph, node)) {
-        // A concat the plan had to materialise (graph output, or parts in different buffers): one copy per part.
-        const out = cx.placementOf(node.outputs[0]);
-        let first = 0;
-        return node.inputs.map((id) => {
-          const s = shape(id);
-          const slice: Placement = { ...out, channelOffsets: out.channelOffsets.slice(first, (first += s[1])) };
-          return pointwiseKernel(entry(), { x: activation(id), y: cx.operandOf(slice), channels: s[1], plane: planeOf(s), batch: s[0], relu: false });
-        });
-      }
-      if (isViewNode(cx.graph, node)) {
-        // A view the plan had to materialise (it is a graph output): copy each output whose planes moved.
-        const virtual = viewPlacements(cx.graph, node, node.inputs.map(cx.placementOf));
-        return node.outputs.map((id, i) => {
-          const s = shape(id);
-          return pointwiseKernel(entry(), { x: cx.operandOf(virtual[i]), y: activation(id), channels: s[1], plane: planeOf(s), batch: s[0], relu: false });
-        });
-      }
-      return [lowerElementwise(entry(), operands) ?? fail(`no kernel for ${op.kind} (the passes should have removed or fused it)`)];
+      return lowerMovement(cx, entry, operands) ?? [lowerElementwise(entry(), operands) ?? fail(`no kernel for ${op.kind} (the passes should have removed or fused it)`)];
   }
 }

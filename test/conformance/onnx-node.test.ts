@@ -1,10 +1,12 @@
 // Conformance on the official ONNX backend node tests (see onnx-node-cases.ts): every case that uses only
-// supported ops runs through the reference interpreter, the C target (gcc, -Werror) and the wasm target.
+// supported ops runs through the reference interpreter, the C target (gcc, -Werror), the wasm target and the
+// wgsl target (through its emitted module, on Dawn's GLES backend in compatibility mode, as the wgsl tests do).
 // Each outcome is pass (outputs within ONNX's tolerance of the expected .pb), a refusal (a one-line
 // CompileError) or a failure (a wrong result, or anything else thrown). Required: every target passes every
 // case the reference passes, nothing is ever wrong, and every refusal is one line. The counts are printed.
 //
-//   npx mocha test/conformance/onnx-node.test.ts            (SNV2C_CONFORMANCE=case1,case2 runs a subset)
+//   npx mocha test/conformance/onnx-node.test.ts            (SNV2C_CONFORMANCE=case1,case2 runs a subset,
+//                                                             SNV2C_CONFORMANCE_TARGETS=reference,wgsl some targets)
 
 import { expect } from 'chai';
 import { existsSync, rmSync } from 'node:fs';
@@ -14,14 +16,21 @@ import { importOnnx } from '../../compiler/frontend/onnx/import-onnx.ts';
 import { runGraph } from '../../compiler/interpreter/run-graph.ts';
 import { CompileError } from '../../compiler/ir/errors.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
+import { loadCompiled } from '../../api/load-compiled.ts';
 import { createNativeModel } from '../../runtime/native-model.ts';
+import type { AcquiredDevice } from '../../runtime/webgpu-device.ts';
 import { createWasmModel } from '../../runtime/wasm-model.ts';
 import { scratchDir, STRICT_FLAGS, writeArtifacts } from '../targets/c/support.ts';
+import { dawnCompatDevice } from '../targets/wgsl/support.ts';
 import { closeTo, loadCase, NODE_TEST_DIR, supportedCaseNames, type NodeCase } from './onnx-node-cases.ts';
 
 type Outcome = { status: 'pass' } | { status: 'refused' | 'failed'; message: string };
-const TARGETS = ['reference', 'c', 'wasm'] as const;
-type TargetName = (typeof TARGETS)[number];
+const ALL_TARGETS = ['reference', 'c', 'wasm', 'wgsl'] as const;
+type TargetName = (typeof ALL_TARGETS)[number];
+const chosen = process.env.SNV2C_CONFORMANCE_TARGETS?.split(',');
+// The reference always runs: it decides what the other targets must pass.
+const TARGETS = ALL_TARGETS.filter((t) => t === 'reference' || !chosen || chosen.includes(t));
+let gpu: AcquiredDevice | undefined;
 
 function judge(c: NodeCase, outputs: readonly Float32Array[]): Outcome {
   if (outputs.length !== c.expected.length) return { status: 'failed', message: `${outputs.length} outputs, expected ${c.expected.length}` };
@@ -55,6 +64,14 @@ async function runTarget(target: TargetName, c: NodeCase, imported: Graph, root:
   const result = await compileGraph(imported, { target, name: 'node', warn: () => undefined, log: () => undefined });
   const g = result.graph;
   const io = { inputShape: shapes(g, g.inputs)[0] ?? [], outputShape: shapes(g, g.outputs)[0], inputShapes: shapes(g, g.inputs), outputShapes: shapes(g, g.outputs) };
+  if (target === 'wgsl') {
+    const model = await loadCompiled(result, { device: gpu!.device });
+    try {
+      return await model.runAll!(c.inputs);
+    } finally {
+      model.dispose();
+    }
+  }
   if (target === 'wasm') {
     const file = (path: string) => result.artifacts.find((a) => a.path === path)!.contents as Uint8Array;
     const model = await createWasmModel({ name: 'node', wasm: file('node.wasm'), weights: file('node.weights.bin'), ...io });
@@ -77,10 +94,12 @@ describe('ONNX backend node tests (libonnx-testdata)', function () {
   const names = supportedCaseNames().filter((n) => !only || only.includes(n));
   const outcomes = new Map<string, Record<TargetName, Outcome>>();
 
-  before(function () {
+  before(async function () {
     if (!existsSync(NODE_TEST_DIR)) this.skip(); // apt-get install libonnx-testdata
+    if (TARGETS.includes('wgsl')) gpu = await dawnCompatDevice();
   });
   after(() => {
+    gpu?.release();
     rmSync(root, { recursive: true, force: true });
     const line = (t: TargetName) => {
       const counts = { pass: 0, refused: 0, failed: 0 };

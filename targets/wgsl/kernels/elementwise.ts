@@ -1,7 +1,8 @@
 // One generic per-element kernel for every op whose output element depends on one element of each input:
 // unary activations, NumPy-broadcasting binary arithmetic (with an optional fused residual), standalone
-// batchNorm, and the copies (transpose) channel routing cannot turn into views. One invocation per element of
-// the iteration domain; pixels (axes 2..) along x, axis 1 along y, axis 0 along z, like the other kernels.
+// batchNorm, and the copies channel routing cannot turn into views (transpose, slice, gather, pad, concat,
+// split, reshape: lower-movement.ts). One invocation per element of the iteration domain; pixels (axes 2..)
+// along x, axis 1 along y, axis 0 along z, like the other kernels.
 
 import type { Operand } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
@@ -14,8 +15,13 @@ import { stridesOf } from '../../../compiler/interpreter/tensor.ts';
 
 export interface ElementwiseInput {
   readonly source: Source;
-  /** The input's coordinates for the domain coordinates (WGSL expressions, '0u' for a broadcast axis). */
+  /**
+   * The input's coordinates for the domain coordinates (WGSL expressions, '0u' for a broadcast axis). They may
+   * use the values loaded before this input (`v0` ... : a gather's index).
+   */
   readonly coords: (domain: readonly string[]) => string[];
+  /** Load only where this WGSL condition of the domain coordinates holds (pad, concat); elsewhere the value is 0.0. */
+  readonly where?: (domain: readonly string[]) => string;
 }
 
 export interface ElementwiseParams {
@@ -26,8 +32,8 @@ export interface ElementwiseParams {
   /** Where element `domain` coordinates land (planar activation of the domain's shape). */
   readonly y: Operand;
   readonly inputs: readonly ElementwiseInput[];
-  /** The output element as a WGSL f32 expression of the loaded inputs `v0`, `v1`, ... */
-  readonly expression: string;
+  /** The output element as a WGSL f32 expression of the loaded inputs `v0`, `v1`, ... (and the domain coordinates). */
+  readonly expression: string | ((domain: readonly string[]) => string);
 }
 
 /** Statements naming the domain coordinates d0..d{R-1} from the invocation id (p = pixel, c, n). */
@@ -71,9 +77,13 @@ export function elementwiseKernel(ctx: KernelContext, k: ElementwiseParams): Ker
   });
   const head = kernelHead(ctx, block, activations);
   const { text, coords } = domainStart(k.domain);
-  const loads = k.inputs.map((input, i) => `  let v${i} = ${elementLoad(input.source, `${e}_x${i}`, input.coords(coords), block)};\n`);
+  const loads = k.inputs.map((input, i) => {
+    const load = elementLoad(input.source, `${e}_x${i}`, input.coords(coords), block);
+    return input.where ? `  var v${i} = 0.0;\n  if (${input.where(coords)}) { v${i} = ${load}; }\n` : `  let v${i} = ${load};\n`;
+  });
   const yShape: Source = { kind: 'activation', operand: k.y, shape: k.domain };
-  const code = `${head}${text}${loads.join('')}  act[${elementAddress(yShape, `${e}_y`, coords, block)}] = ${k.expression};
+  const expression = typeof k.expression === 'string' ? k.expression : k.expression(coords);
+  const code = `${head}${text}${loads.join('')}  act[${elementAddress(yShape, `${e}_y`, coords, block)}] = ${expression};
 }
 `;
   return { kind: k.kind, code, block, workgroups: domainGrid(k.domain).workgroups };

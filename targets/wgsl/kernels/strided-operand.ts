@@ -14,7 +14,9 @@ export type Source =
 
 /** `base + Σ coord_k * stride_k`, skipping broadcast axes and unit multipliers. */
 function linear(base: string, coords: readonly string[], strides: readonly number[]): string {
-  const terms = coords.flatMap((x, k) => (x === '0u' ? [] : [strides[k] === 1 ? x : `${x} * ${u32(strides[k])}`]));
+  // A coordinate may be an expression (a slice's `1u + d2`): bracketed before it is scaled.
+  const scaled = (x: string, stride: number) => `${/^[A-Za-z0-9_]+$/.test(x) ? x : `(${x})`} * ${u32(stride)}`;
+  const terms = coords.flatMap((x, k) => (x === '0u' ? [] : [strides[k] === 1 ? x : scaled(x, strides[k])]));
   return [base, ...terms].join(' + ');
 }
 

@@ -6,30 +6,12 @@
 import { expect } from 'chai';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
 import type { Graph, Op } from '../../../compiler/ir/types.ts';
-import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
-import { planMemory } from '../../../compiler/plan/plan-memory.ts';
 import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
-import { createWebGpuModel } from '../../../runtime/webgpu-model.ts';
-import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
-import { dawnCompatDevice, maxAbsDiff, randomFloats } from './support.ts';
+import { dawnCompatDevice, expectGraphMatchesInterpreter, randomFloats } from './support.ts';
 
 let gpu: AcquiredDevice;
 
-/** Runs the graph on Dawn and the interpreter with the same input (values in [-4, 4) so every clamp bites). */
-async function expectMatchesInterpreter(graph: Graph, seed = 1): Promise<string[]> {
-  const shape = graph.values.get(graph.inputs[0])!.type.shape;
-  const input = randomFloats(shape.reduce((a, b) => a * b, 1), seed, 4);
-  const { description, wgsl, weights } = emitWgslModel(graph, planMemory(graph), 'case');
-  const model = await createWebGpuModel(description, { device: gpu.device, weights, wgsl });
-  try {
-    const output = await model.run(input);
-    const [reference] = runGraph(graph, [input]);
-    expect(maxAbsDiff(output, reference)).to.be.at.most(1e-5);
-    return description.steps.map((s) => s.kernel);
-  } finally {
-    model.dispose();
-  }
-}
+const expectMatchesInterpreter = (graph: Graph, seed = 1): Promise<string[]> => expectGraphMatchesInterpreter(gpu.device, graph, seed);
 
 class Net {
   readonly b = new GraphBuilder();

@@ -4,10 +4,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
 import type { Graph, Value } from '../../../compiler/ir/types.ts';
+import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
+import { planMemory } from '../../../compiler/plan/plan-memory.ts';
 import type { Artifact } from '../../../compiler/target.ts';
 import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
 import { acquireDevice } from '../../../runtime/webgpu-device.ts';
+import { createWebGpuModel } from '../../../runtime/webgpu-model.ts';
+import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -96,4 +101,23 @@ export function expectedDispatches(graph: Graph): number {
   const computeNodes = kinds.filter((k) => !['split', 'concat', 'channelShuffle', 'reshape', 'identity'].includes(k)).length;
   const depthwise = graph.nodes.filter((n) => n.op.kind === 'conv2d' && n.op.groups > 1).length;
   return computeNodes - depthwise - kinds.filter((k) => k === 'globalAvgPool' || k === 'reduceMean').length;
+}
+
+/**
+ * Runs a hand-built graph on `device` and in the interpreter with the same inputs (values in [-4, 4), so every
+ * clamp bites), compares every output within 1e-5, and returns the kernel kinds dispatched.
+ */
+export async function expectGraphMatchesInterpreter(device: GPUDevice, graph: Graph, seed = 1): Promise<string[]> {
+  const inputs = graph.inputs.map((id, i) => randomFloats(graph.values.get(id)!.type.shape.reduce((a, b) => a * b, 1), seed + i, 4));
+  const { description, wgsl, weights } = emitWgslModel(graph, planMemory(graph), 'case');
+  const model = await createWebGpuModel(description, { device, weights, wgsl });
+  try {
+    const outputs = await model.runAll(inputs);
+    const reference = runGraph(graph, inputs);
+    expect(outputs.length).to.equal(reference.length);
+    reference.forEach((want, i) => expect(maxAbsDiff(outputs[i], want), `output ${i}`).to.be.at.most(1e-5));
+    return description.steps.map((s) => s.kernel);
+  } finally {
+    model.dispose();
+  }
 }
