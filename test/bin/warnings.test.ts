@@ -14,13 +14,13 @@ describe('snv2c warnings', function () {
   let model: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'snv2c-warn-'));
-    model = join(dir, 'gather.onnx');
-    // A gather along W cannot become a view (route-channels warns that it copies), and the wgsl target has no
-    // kernel for it (the command fails). (The C target has had a transpose and gather kernel since d64919f.)
+    model = join(dir, 'pad.onnx');
+    // A pad cannot become a view (route-channels warns that it copies), and the wgsl target cannot spell its
+    // infinite value in WGSL (the command fails in one line).
     writeFileSync(model, buildModel({
       inputs: [{ name: 'x', shape: [1, 2, 3, 4] }],
-      initializers: { idx: { dtype: 'i64', shape: [3], values: [3, 0, 1] } },
-      nodes: [{ op: 'Gather', inputs: ['x', 'idx'], outputs: ['t'], name: '/stages/stages.1/Gather_1', attrs: { axis: { int: 3 } } }, { op: 'Relu', inputs: ['t'], outputs: ['y'] }],
+      initializers: { pads: { dtype: 'i64', shape: [8], values: [0, 0, 0, 1, 0, 0, 0, 1] }, value: { dtype: 'f32', shape: [], values: [Infinity] } },
+      nodes: [{ op: 'Pad', inputs: ['x', 'pads', 'value'], outputs: ['t'], name: '/stages/stages.1/Pad_1' }, { op: 'Relu', inputs: ['t'], outputs: ['y'] }],
       outputs: ['y'],
     }));
   });
@@ -29,7 +29,7 @@ describe('snv2c warnings', function () {
   it('a failing compile prints the error alone, not the warning before it; the target names the node unmangled', () => {
     const line = oneLineFailure(snv2c('compile', model, '--target', 'wgsl', '-o', join(dir, 'out')));
     expect(line).to.not.contain('warning');
-    expect(line).to.contain('node "/stages/stages.1/Gather_1" (Gather): wgsl target: no kernel for gather');
+    expect(line).to.contain('node "/stages/stages.1/Pad_1" (Pad): wgsl target: pad parameter Infinity is not a finite number');
   });
 
   it('--verbose prints the warning as it happens, then the error', () => {
@@ -37,7 +37,7 @@ describe('snv2c warnings', function () {
     expect(r.code).to.equal(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).to.have.length(2);
-    expect(lines[0]).to.equal('warning: route-channels: 1 movement node(s) still copy data, e.g. node "/stages/stages.1/Gather_1" (Gather)');
+    expect(lines[0]).to.equal('warning: route-channels: 1 movement node(s) still copy data, e.g. node "/stages/stages.1/Pad_1" (Pad)');
     expect(lines[1]).to.match(/^snv2c: /);
   });
 
