@@ -4,7 +4,7 @@
 import { CompileError } from '../ir/errors.ts';
 import type { BinaryFn, OpOf, TensorType } from '../ir/types.ts';
 import type { Tensor } from './tensor.ts';
-import { allocate, f32Data, product, stridesOf } from './tensor.ts';
+import { allocate, carrySteps, f32Data, Odometer, product, stridesOf } from './tensor.ts';
 
 export function batchNorm(op: OpOf<'batchNorm'>, [x, scale, bias, mean, variance]: readonly Tensor[]): Tensor {
   const xd = f32Data(x, 'batchNorm input');
@@ -47,19 +47,17 @@ export function binary(op: OpOf<'binary'>, a: Tensor, b: Tensor, residual: Tenso
   const shape = outType.shape;
   const aStrides = broadcastStrides(a.type.shape, shape);
   const bStrides = broadcastStrides(b.type.shape, shape);
-  const index = new Array<number>(shape.length).fill(0);
+  // Over the output index, carrying both operand offsets along.
+  const walk = new Odometer(shape);
+  const [aCarry, bCarry] = [carrySteps(shape, aStrides), carrySteps(shape, bStrides)];
   let ai = 0;
   let bi = 0;
   for (let o = 0; o < out.data.length; o++) {
     out.data[o] = apply(op.fn, a.data[ai], b.data[bi], integer);
-    // Odometer over the output index, carrying both operand offsets along.
-    for (let axis = shape.length - 1; axis >= 0; axis--) {
-      ai += aStrides[axis];
-      bi += bStrides[axis];
-      if (++index[axis] < shape[axis]) break;
-      ai -= aStrides[axis] * shape[axis];
-      bi -= bStrides[axis] * shape[axis];
-      index[axis] = 0;
+    const axis = walk.next();
+    if (axis >= 0) {
+      ai += aCarry[axis];
+      bi += bCarry[axis];
     }
   }
   // A fused residual is added after the product is rounded, as the unfused add would see it.

@@ -5,25 +5,21 @@ import { CompileError } from '../ir/errors.ts';
 import { normaliseAxis } from '../ir/shape-inference.ts';
 import type { OpOf, TensorType } from '../ir/types.ts';
 import type { Tensor } from './tensor.ts';
-import { allocate, product, stridesOf } from './tensor.ts';
+import { allocate, carrySteps, Odometer, product, stridesOf } from './tensor.ts';
 
 /**
  * Fills `out` in order from `x`, starting at element `start`: stepping output axis k moves the read position by
  * `step[k]` (an odometer over the output shape, so any permutation or strided window costs one add per element).
  */
 function stridedCopy(x: Tensor, out: Tensor, step: readonly number[], start: number): void {
-  const shape = out.type.shape;
-  const index = new Array<number>(shape.length).fill(0);
+  const walk = new Odometer(out.type.shape);
+  const carry = carrySteps(out.type.shape, step);
   const [src, dst] = [x.data, out.data];
   let i = start;
   for (let o = 0; o < dst.length; o++) {
     dst[o] = src[i];
-    for (let axis = shape.length - 1; axis >= 0; axis--) {
-      i += step[axis];
-      if (++index[axis] < shape[axis]) break;
-      i -= step[axis] * shape[axis];
-      index[axis] = 0;
-    }
+    const axis = walk.next();
+    if (axis >= 0) i += carry[axis];
   }
 }
 
@@ -132,8 +128,9 @@ export function pad(op: OpOf<'pad'>, x: Tensor, outType: TensorType): Tensor {
   const inStrides = stridesOf(inShape);
   const out = allocate(outType);
   out.data.fill(op.value);
-  const index = new Array<number>(rank).fill(0);
-  for (let o = 0; o < out.data.length; o++) {
+  const walk = new Odometer(shape);
+  const { index } = walk;
+  for (let o = 0; o < out.data.length; o++, walk.next()) {
     let from = 0;
     let inside = true;
     for (let axis = 0; axis < rank && inside; axis++) {
@@ -142,10 +139,6 @@ export function pad(op: OpOf<'pad'>, x: Tensor, outType: TensorType): Tensor {
       from += i * inStrides[axis];
     }
     if (inside) out.data[o] = x.data[from];
-    for (let axis = rank - 1; axis >= 0; axis--) {
-      if (++index[axis] < shape[axis]) break;
-      index[axis] = 0;
-    }
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import { normaliseAxis } from '../ir/shape-inference.ts';
 import type { OpOf, TensorType } from '../ir/types.ts';
 import type { Tensor } from './tensor.ts';
-import { allocate, f32Data, stridesOf } from './tensor.ts';
+import { allocate, carrySteps, f32Data, Odometer, stridesOf } from './tensor.ts';
 
 export function globalAvgPool(x: Tensor, outType: TensorType): Tensor {
   const xd = f32Data(x, 'globalAvgPool');
@@ -28,17 +28,14 @@ export function reduceMean(op: OpOf<'reduceMean'>, x: Tensor, outType: TensorTyp
   const keptStrides = stridesOf(keptShape);
   const outStep = shape.map((_, i) => (reduced.has(i) ? 0 : keptStrides[i]));
   const sums = new Float64Array(outType.shape.reduce((a, b) => a * b, 1));
-  const index = new Array<number>(shape.length).fill(0);
+  // Over the input index, moving the output offset along with it.
+  const walk = new Odometer(shape);
+  const carry = carrySteps(shape, outStep);
   let o = 0;
   for (let i = 0; i < xd.length; i++) {
     sums[o] += xd[i];
-    // Odometer increment over the input index, moving the output offset along with it.
-    for (let axis = shape.length - 1; axis >= 0; axis--) {
-      o += outStep[axis];
-      if (++index[axis] < shape[axis]) break;
-      o -= outStep[axis] * shape[axis];
-      index[axis] = 0;
-    }
+    const axis = walk.next();
+    if (axis >= 0) o += carry[axis];
   }
   const count = xd.length / Math.max(1, sums.length);
   const out = allocate(outType);

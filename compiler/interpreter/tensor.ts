@@ -26,6 +26,42 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
+/**
+ * A row-major walk over `shape`: next() moves to the following position and returns the axis that advanced (the
+ * axes after it wrapped to 0), or -1 past the last position. Offsets into other buffers follow it with carrySteps.
+ */
+export class Odometer {
+  readonly index: number[];
+
+  constructor(private readonly shape: readonly number[]) {
+    this.index = new Array<number>(shape.length).fill(0);
+  }
+
+  next(): number {
+    const { shape, index } = this;
+    for (let axis = shape.length - 1; axis >= 0; axis--) {
+      if (++index[axis] < shape[axis]) return axis;
+      index[axis] = 0;
+    }
+    return -1;
+  }
+}
+
+/**
+ * For an offset that moves by `step[k]` per unit of axis k (a permuted, strided, broadcast or reduced view), how it
+ * changes when Odometer.next() reports axis a: step[a] less the way the wrapped inner axes travel back. So any view
+ * costs one add per element.
+ */
+export function carrySteps(shape: readonly number[], step: readonly number[]): number[] {
+  const carry = new Array<number>(shape.length);
+  let back = 0;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    carry[axis] = step[axis] - back;
+    back += step[axis] * (shape[axis] - 1);
+  }
+  return carry;
+}
+
 /** Product of shape[from, to). */
 export function product(shape: readonly number[], from = 0, to = shape.length): number {
   let p = 1;
