@@ -18,6 +18,13 @@ export type LimitNeeds = Partial<Record<'maxStorageBufferBindingSize' | 'maxBuff
 /** Dawn's `create()` flags tried in order in Node: default backends first, then GLES (needs EGL_PLATFORM). */
 export const NODE_BACKENDS: readonly (readonly string[])[] = [[], ['backend=opengles']];
 
+/**
+ * Flags added to every Dawn instance in Node. Dawn rounds timestamp queries down to multiples of 2^16 ns (65.5
+ * us) against timing attacks in browsers; a Node process has no such page to protect, and at that granularity
+ * a whole ShuffleNetV2 on a data-centre GPU is a dozen ticks and most kernels read 0 (seen on an H200).
+ */
+const NODE_FLAGS = ['disable-dawn-features=timestamp_quantization'];
+
 /** WebGPU's default limits (core and compatibility alike): ask for more only when needed. */
 const DEFAULT_LIMITS: Required<LimitNeeds> = { maxStorageBufferBindingSize: 128 * 1024 * 1024, maxBufferSize: 256 * 1024 * 1024 };
 
@@ -40,7 +47,7 @@ async function nodeAdapter(backends: readonly (readonly string[])[]): Promise<{ 
   for (const [k, v] of Object.entries(webgpu.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   process.env.EGL_PLATFORM ??= 'surfaceless'; // Mesa's EGL without a display
   for (const flags of backends) {
-    const gpu = webgpu.create([...flags]);
+    const gpu = webgpu.create([...NODE_FLAGS, ...flags]);
     const adapter = await adapterFrom(gpu);
     if (adapter) return { adapter, gpu };
   }

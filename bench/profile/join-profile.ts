@@ -41,6 +41,11 @@ export interface Profile {
   /** ms per kind: every kind of LAYER_KINDS (0 where nothing ran), then any fused kinds. */
   readonly byKind: Readonly<Record<string, number>>;
   readonly layerSumMs: number;
+  /**
+   * Median time of the whole model in the same instrumented runs (its own time where the target measures it,
+   * else the whole call): what the layer times should add up to, free of the drift between separate runs.
+   */
+  readonly wholeMs?: number;
 }
 
 /** The kind of the host transfer rows (not one of the paper's: its figure times the network on the device alone). */

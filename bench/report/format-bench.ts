@@ -43,7 +43,7 @@ export function formatProfile(p: Profile, wholeMedianMs: number, runs: number): 
   const width = Math.max(...Object.keys(p.byKind).map((k) => k.length));
   const kinds = Object.entries(p.byKind).map(([kind, t]) => `  ${kind.padEnd(width)} ${t.toFixed(3).padStart(8)} ms ${pct(p.layerSumMs > 0 ? t / p.layerSumMs : 0).padStart(6)}`);
   return [
-    `profile: median of ${runs} instrumented runs per kernel; layers sum to ${ms(p.layerSumMs)} = ${pct(p.layerSumMs / wholeMedianMs)} of the whole-model median`,
+    `profile: median of ${runs} instrumented runs per kernel; layers sum to ${ms(p.layerSumMs)} = ${p.wholeMs ? `${pct(p.layerSumMs / p.wholeMs)} of the whole model in the same runs (median ${ms(p.wholeMs)}), ` : ''}${pct(p.layerSumMs / wholeMedianMs)} of the uninstrumented median`,
     header,
     ...rows,
     '',

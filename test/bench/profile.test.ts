@@ -34,6 +34,8 @@ describe('bench --profile', function () {
         expect(l.gmacPerSecond).to.be.closeTo(l.ms > 0 ? l.macs / l.ms / 1e6 : 0, 1e-9 * (1 + l.gmacPerSecond));
       }
       expect(p.layers.reduce((s, l) => s + l.share, 0)).to.be.closeTo(1, 1e-9);
+      // The whole model was timed in the same instrumented runs, as the base the layer times are compared with.
+      expect(p.wholeMs).to.be.a('number').and.above(0);
       // A whole-call headline (WebGPU on the wall clock) has its upload and readback as the first and last rows.
       const wholeCalls = target === 'wgsl' && r.notes.some((n) => n.includes('wall clock'));
       const transfers = p.layers.filter((l) => l.op === 'transfer');
