@@ -7,6 +7,7 @@ import type { Graph } from '../compiler/ir/types.ts';
 import { compileGraph, type PassOptions } from './compile.ts';
 import { lazyRegistry } from './lazy-registry.ts';
 import { loadCompiled } from './load-compiled.ts';
+import { targetUnavailable } from './target-unavailable.ts';
 import { TARGET_DESCRIPTIONS } from './targets.ts';
 
 export interface RunRequest {
@@ -35,7 +36,9 @@ function compiledRunner(target: string): Runner {
   return {
     run: async ({ graph, inputs, passes, log, warn, threads }) => {
       const result = await compileGraph(graph, { target, passes, log, warn });
-      const model = await loadCompiled(result, threads !== undefined && threads > 1 ? { threads } : {});
+      const model = await loadCompiled(result, threads !== undefined && threads > 1 ? { threads } : {}).catch((e: unknown) => {
+        throw targetUnavailable(target, e);
+      });
       try {
         return model.runAll ? await model.runAll(inputs) : [await model.run(inputs[0])];
       } finally {

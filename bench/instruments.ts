@@ -5,7 +5,7 @@
 
 import type { CompileResult } from '../api/compile.ts';
 import { loadCompiled } from '../api/load-compiled.ts';
-import { CompileError } from '../compiler/ir/errors.ts';
+import { targetUnavailable } from '../api/target-unavailable.ts';
 import type { Graph } from '../compiler/ir/types.ts';
 import { acquireDevice, type AcquiredDevice } from '../runtime/webgpu-device.ts';
 import type { WebGpuModel } from '../runtime/webgpu-model.ts';
@@ -61,11 +61,9 @@ export async function startInstrument(result: CompileResult, profile = false, th
 
 /** A device from this process (whose `webgpu` package resolves, unlike a module in a temporary folder). */
 async function webGpuDevice(): Promise<AcquiredDevice> {
-  try {
-    return await acquireDevice();
-  } catch (e) {
-    throw new CompileError(`target wgsl cannot run on this machine: ${(e as Error).message}`, { kind: 'io' });
-  }
+  return acquireDevice().catch((e: unknown) => {
+    throw targetUnavailable('wgsl', e);
+  });
 }
 
 async function startWebGpu(result: CompileResult, profile: boolean): Promise<Instrument> {

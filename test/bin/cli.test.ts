@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy } from '../../runtime/npy.ts';
-import { oneLineFailure, ROOT, snv2c } from '../support/cli.ts';
+import { oneLineFailure, ROOT, snv2c, snv2cWithEnv } from '../support/cli.ts';
 
 const FIXTURES = join(ROOT, 'fixtures');
 const fixture = (p: string) => join(FIXTURES, p);
@@ -127,6 +127,12 @@ describe('snv2c CLI', function () {
     const out = join(dir, 'missing-dir', 'out.npy');
     const line = oneLineFailure(await snv2c('run', fixture('tv_tiny_o13_bn/model.onnx'), '--input', fixture('tv_tiny_o13_bn/input.npy'), '--output', out));
     expect(line).to.match(/out\.npy: cannot write output: ENOENT$/);
+  });
+
+  it('run on a target this machine cannot start says what to install, as the user\'s setup and not a bug', async () => {
+    const line = oneLineFailure(await snv2cWithEnv({ CC: 'no-such-cc' }, 'run', fixture('tv_tiny_o13_bn/model.onnx'), '--input', fixture('tv_tiny_o13_bn/input.npy'), '--target', 'c'));
+    expect(line).to.match(/^snv2c: target c cannot run on this machine: cannot run C compiler "no-such-cc" .*install it: apt-get install gcc/);
+    expect(line).not.to.contain('internal error');
   });
 
   it('usage mistakes are one line too', async () => {
