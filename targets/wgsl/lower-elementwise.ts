@@ -4,6 +4,7 @@
 
 import type { BinaryFn, Node, OpOf, UnaryOp } from '../../compiler/ir/types.ts';
 import type { ElementwiseInput } from './kernels/elementwise.ts';
+import { activate } from './kernels/epilogue.ts';
 import { elementwiseKernel } from './kernels/elementwise.ts';
 import type { Kernel, KernelContext } from './kernels/kernel.ts';
 import type { Source } from './kernels/strided-operand.ts';
@@ -23,11 +24,10 @@ export function unaryExpression(o: NodeOperands, op: UnaryOp, v: string): string
     case 'relu':
       return `select(${v}, 0.0, ${v} < 0.0)`;
     case 'sigmoid':
-      return `1.0 / (1.0 + exp(-${v}))`;
+    case 'hardSwish':
+      return activate(op.kind, v, 'f32');
     case 'hardSigmoid':
       return `min(max(${f32Literal(o, op.alpha)} * ${v} + ${f32Literal(o, op.beta)}, 0.0), 1.0)`;
-    case 'hardSwish':
-      return `${v} * min(max(${v} / 6.0 + 0.5, 0.0), 1.0)`;
     case 'clip': {
       // An infinite bound clamps nothing; WGSL has no infinity literal.
       const low = op.min === -Infinity ? v : `max(${v}, ${f32Literal(o, op.min)})`;

@@ -67,10 +67,13 @@ export function nodeOperands(cx: LoweringContext, node: Node): NodeOperands {
   };
 }
 
-/** The conv's op once its epilogue is one the kernels render (bias + optional ReLU). */
+/** The conv's op once its epilogue is one the kernels render (any activation; a residual on pointwise convs). */
 function convOp(o: NodeOperands): OpOf<'conv2d'> {
   const op = o.node.op as OpOf<'conv2d'>;
-  if (!rendersEpilogue(op)) o.fail(`conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`);
+  const channels = (id: number) => o.shape(id)[1];
+  if (!rendersEpilogue(op, convClassOf(op, channels(o.node.inputs[0]), channels(o.node.outputs[0])))) {
+    o.fail(`conv epilogue ${op.activation} + residual is only rendered on pointwise convs`);
+  }
   return op;
 }
 
@@ -82,7 +85,8 @@ export function conv1x1Params(o: NodeOperands): Conv1x1Params {
   const yShape = o.shape(node.outputs[0]);
   return {
     x: o.activation(node.inputs[0]), y: o.activation(node.outputs[0]), inChannels, outChannels: yShape[1], plane: planeOf(yShape), batch,
-    weight: o.constant(node.inputs[1], 'weight')!, bias: o.constant(node.inputs[2], 'bias'), relu: op.activation === 'relu',
+    weight: o.constant(node.inputs[1], 'weight')!, bias: o.constant(node.inputs[2], 'bias'), activation: op.activation,
+    residual: op.residual ? o.activation(node.inputs[3]) : undefined,
   };
 }
 
@@ -95,7 +99,7 @@ export function spatialConvParams(o: NodeOperands): SpatialConvParams {
   return {
     x: o.activation(node.inputs[0]), y: o.activation(node.outputs[0]), inChannels: xShape[1], outChannels: yShape[1], groups: op.groups,
     outPlane: planeOf(yShape), batch: xShape[0], weight: o.constant(node.inputs[1], 'weight')!, bias: o.constant(node.inputs[2], 'bias'),
-    relu: op.activation === 'relu',
+    activation: op.activation,
     window: { inH: xShape[2], inW: xShape[3], outW: yShape[3], kernel: op.kernel, stride: op.stride, pads: op.pads, dilations: op.dilations },
   };
 }

@@ -4,14 +4,18 @@
 import { convClassOf } from '../../compiler/ir/conv-class.ts';
 import type { ConvClass, OpOf } from '../../compiler/ir/types.ts';
 
-/** The conv epilogues the WGSL kernels render: bias, then optionally ReLU (no other activation, no residual). */
-export function rendersEpilogue(op: OpOf<'conv2d'>): boolean {
-  return !op.residual && (op.activation === 'none' || op.activation === 'relu');
+/**
+ * The conv epilogues the WGSL kernels render (kernels/epilogue.ts): bias, any activation, and a residual add
+ * after it on pointwise convs (the only ones fuse-residual-add gives one).
+ */
+export function rendersEpilogue(op: OpOf<'conv2d'>, convClass: ConvClass): boolean {
+  return !op.residual || convClass === 'pointwise';
 }
 
 /** The conv's class when its epilogue is one the kernels render, else undefined. */
 export function renderedConvClass(op: OpOf<'conv2d'>, inChannels: number, outChannels: number): ConvClass | undefined {
-  return rendersEpilogue(op) ? convClassOf(op, inChannels, outChannels) : undefined;
+  const convClass = convClassOf(op, inChannels, outChannels);
+  return rendersEpilogue(op, convClass) ? convClass : undefined;
 }
 
 /** A reduceMean the global-pool kernel computes: over every axis after the channels. */

@@ -6,7 +6,7 @@
 //                        it loads <name>.wgsl and <name>.weights.bin next to itself (the shader is stored once)
 //   snv2c-runtime/*.js   the WebGPU runtime it imports (+ .d.ts; so the output directory is self-contained)
 
-import { RELU_EPILOGUE } from '../../compiler/ir/conv-epilogue.ts';
+import { ALL_EPILOGUES } from '../../compiler/ir/conv-epilogue.ts';
 import type { Artifact, Target } from '../../compiler/target.ts';
 import type { WebGpuModelDescription } from '../../runtime/webgpu-description.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
@@ -57,8 +57,9 @@ export const wgslTarget: Target = {
   name: 'wgsl',
   passes: [],
   kernelGroups: wgslKernelGroups,
-  // Conv epilogues: a fused ReLU only. The SE scale + shortcut add runs as one binary kernel (lower-elementwise.ts).
-  epilogues: { ...RELU_EPILOGUE, scaleResidual: true },
+  // Conv epilogues: every activation inside the conv kernels, the residual add inside the pointwise ones
+  // (kernels/epilogue.ts); the SE scale + shortcut add runs as one binary kernel (lower-elementwise.ts).
+  epilogues: ALL_EPILOGUES,
   emit(graph, plan, { name }): Artifact[] {
     const { description, wgsl, weights } = emitWgslModel(graph, plan, name);
     return [

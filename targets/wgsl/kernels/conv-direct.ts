@@ -3,10 +3,11 @@
 // and block of output channels: 8 (two vec4 accumulators per pixel) or 4 when a group's outputs divide by
 // them, else 1; each weight load feeds 4 pixels and each input value the whole block (the software adapters
 // pay per load). Taps are the outer loop so their index arithmetic is done once for all input channels.
-// Weights are laid out [M/tile][taps][Cin/groups][tile]; bias and ReLU fused.
+// Weights are laid out [M/tile][taps][Cin/groups][tile]; bias and activation fused.
 
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
+import { activate } from './epilogue.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 import { ceilDiv, kernelHead, WORKGROUP_SIZE } from './kernel.ts';
 import type { SpatialConvParams } from './spatial-conv-params.ts';
@@ -47,7 +48,7 @@ export function directConvKernel(ctx: KernelContext, k: SpatialConvParams): Kern
     tile === 1
       ? '        acc += ws(i) * x;\n'
       : Array.from({ length: vectors }, (_, v) => `        let w${v} = ${load(`i + ${u32(v * 4)}`)};\n` + lanes.map((l, j) => `        acc${v}_${j} += w${v} * x.${l};\n`).join('')).join('');
-  const relu = k.relu ? accs.map((a) => `  ${a} = max(${a}, vec4<f32>(0.0));\n`).join('') : '';
+  const epilogue = k.activation === 'none' ? '' : accs.map((a) => `  ${a} = ${activate(k.activation, a, 'vec4<f32>')};\n`).join('');
   const store = Array.from({ length: PIXELS }, (_, j) => {
     const writes =
       tile === 1
@@ -71,7 +72,7 @@ ${init}${quadWindowLoop(
         let x = ${quadTap('src')};
         let i = wb + (t * ${u32(perGroupIn)} + ci) * ${u32(tile)};
 ${update}      }`,
-    )}${relu}${store}}
+    )}${epilogue}${store}}
 `;
   return { kind: 'conv', code, block, workgroups: [ceilDiv(ceilDiv(k.outPlane, PIXELS), WORKGROUP_SIZE), k.outChannels / tile, k.batch] };
 }

@@ -1,14 +1,17 @@
-// Pointwise (1x1, stride 1, ungrouped) convolution with fused bias and ReLU: ShuffleNetV2's main cost.
+// Pointwise (1x1, stride 1, ungrouped) convolution with its epilogue fused (bias, activation, residual add):
+// ShuffleNetV2's main cost.
 // Register-tiled: each invocation computes an 8-output-channel block for 4 neighbouring pixels, so each
 // input channel costs 4 activation loads and 2 vec4 weight loads for 32 multiply-adds. Weights are laid out
 // [M/8][Cin][8] at compile time so a block's weights for one input channel are contiguous. Input channels are
 // read through the routing tables, so a shuffled or split input costs nothing. The workgroup is shaped to the
 // plane (16x4 on 7x7 planes, 64x1 on large ones) so small late-stage planes still fill it.
-// The weight packing (packPointwise) is shared with the fused depthwise -> 1x1 kernel.
+// The weight packing (packPointwise) and the store (storeOutputBlock) are shared with the fused depthwise -> 1x1 kernel.
 
+import type { Activation } from '../../../compiler/ir/types.ts';
 import type { Operand } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
+import { activate } from './epilogue.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 import { ceilDiv, kernelHead, WORKGROUP_SIZE } from './kernel.ts';
 
@@ -28,7 +31,9 @@ export interface Conv1x1Params {
   /** [outChannels, inChannels] row-major. */
   readonly weight: Float32Array;
   readonly bias?: Float32Array;
-  readonly relu: boolean;
+  readonly activation: Activation;
+  /** Added after the activation: r has y's shape (conv2d `residual`). */
+  readonly residual?: Operand;
 }
 
 /** Workgroup [x, y] with x * y = WORKGROUP_SIZE, x no wider than the pixel groups of a plane. */
@@ -59,16 +64,34 @@ export function packPointwise(block: WeightBlock, k: Pick<Conv1x1Params, 'inChan
   return { weights, bias, blocks };
 }
 
+/**
+ * The loop storing an output block: 8 channels from m0 (`outs`: 2 vec4s of channels per pixel) for 4 pixels
+ * from p, within the channel count and the plane; with a residual, each value plus r's at the same place.
+ */
+export function storeOutputBlock(e: string, outChannels: number, plane: number, residual: boolean, indent = ''): string {
+  const sum = residual ? ' + act[r + q]' : '';
+  return `  for (var j = 0u; j < ${u32(OC_BLOCK)}; j++) {
+    if (m0 + j < ${u32(outChannels)}) {
+      let o = ${e}_y(m0 + j, n) + p;
+${residual ? `      let r = ${e}_r(m0 + j, n) + p;\n` : ''}      let half = (j / 4u) * 4u;
+      for (var q = 0u; q < ${u32(PIXELS)}; q++) {
+        if (p + q < ${u32(plane)}) { act[o + q] = outs[half + q][j % 4u]${sum}; }
+      }
+    }
+  }
+`.replace(/^(?=.)/gm, indent);
+}
+
 export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
   const block = new WeightBlock();
   const packed = packPointwise(block, k);
   const pixelGroups = ceilDiv(k.plane, PIXELS);
   const [wx, wy] = workgroupShape(pixelGroups);
   const e = ctx.entry;
-  const relu = (v: string) => (k.relu ? `max(${v}, vec4<f32>(0.0))` : v);
+  const epilogue = (v: string) => activate(k.activation, v, 'vec4<f32>');
   // Pixels past the plane end read neighbouring memory (bounds-checked by WebGPU) and are never stored.
   const code =
-    kernelHead(ctx, block, { x: k.x, y: k.y }, [wx, wy]) +
+    kernelHead(ctx, block, { x: k.x, y: k.y, ...(k.residual ? { r: k.residual } : {}) }, [wx, wy]) +
     `  let p = g.x * ${u32(PIXELS)};
   let ob = g.y;
   let n = g.z;
@@ -89,17 +112,8 @@ export function conv1x1Kernel(ctx: KernelContext, k: Conv1x1Params): Kernel {
     i += ${u32(OC_BLOCK / 4)};
   }
   let m0 = ob * ${u32(OC_BLOCK)};
-  let outs = array<vec4<f32>, 8>(${relu('lo0')}, ${relu('lo1')}, ${relu('lo2')}, ${relu('lo3')}, ${relu('hi0')}, ${relu('hi1')}, ${relu('hi2')}, ${relu('hi3')});
-  for (var j = 0u; j < ${u32(OC_BLOCK)}; j++) {
-    if (m0 + j < ${u32(k.outChannels)}) {
-      let o = ${e}_y(m0 + j, n) + p;
-      let half = (j / 4u) * 4u;
-      for (var q = 0u; q < ${u32(PIXELS)}; q++) {
-        if (p + q < ${u32(k.plane)}) { act[o + q] = outs[half + q][j % 4u]; }
-      }
-    }
-  }
-}
+  let outs = array<vec4<f32>, 8>(${['lo0', 'lo1', 'lo2', 'lo3', 'hi0', 'hi1', 'hi2', 'hi3'].map(epilogue).join(', ')});
+${storeOutputBlock(e, k.outChannels, k.plane, k.residual !== undefined)}}
 `;
   return { kind: 'conv1x1', code, block, workgroups: [ceilDiv(pixelGroups, wx), ceilDiv(packed.blocks, wy), k.batch] };
 }

@@ -1,5 +1,5 @@
 // A depthwise conv and the 1x1 conv reading it, in one dispatch (ShuffleNetV2's branch tail: 3x3 depthwise,
-// then 1x1 + ReLU). Each workgroup owns a tile of P output pixels of one batch item:
+// then 1x1 + ReLU), each conv with its own epilogue. Each workgroup owns a tile of P output pixels of one batch item:
 //   1. its 64 invocations compute the depthwise result for every channel of the tile into workgroup memory
 //      (C x P floats, within the 16 KiB every adapter has: P shrinks as C grows), 4 pixels of one channel per
 //      item so that each tap's weight is loaded once for the 4;
@@ -14,7 +14,8 @@
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
 import type { Conv1x1Params } from './conv1x1.ts';
-import { OC_BLOCK, packPointwise } from './conv1x1.ts';
+import { OC_BLOCK, packPointwise, storeOutputBlock } from './conv1x1.ts';
+import { activate } from './epilogue.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 import { ceilDiv, kernelHead, WORKGROUP_BUILTINS, WORKGROUP_SIZE } from './kernel.ts';
 import type { SpatialConvParams } from './spatial-conv-params.ts';
@@ -58,9 +59,9 @@ export function depthwisePointwiseKernel(ctx: KernelContext, k: DepthwisePointwi
   const packed = packPointwise(block, { ...pw, inChannels: channels });
   const e = ctx.entry;
   const t = `${e}_t`;
-  const relu = (v: string) => (pw.relu ? `max(${v}, vec4<f32>(0.0))` : v);
+  const epilogue = (v: string) => activate(pw.activation, v, 'vec4<f32>');
   const code =
-    kernelHead(ctx, block, { x: dw.x, y: pw.y }, WORKGROUP_SIZE, { builtins: WORKGROUP_BUILTINS, declarations: `var<workgroup> ${t}: array<vec4<f32>, ${channels * groups}>;\n` }) +
+    kernelHead(ctx, block, { x: dw.x, y: pw.y, ...(pw.residual ? { r: pw.residual } : {}) }, WORKGROUP_SIZE, { builtins: WORKGROUP_BUILTINS, declarations: `var<workgroup> ${t}: array<vec4<f32>, ${channels * groups}>;\n` }) +
     `  let n = wg.z;
   let p0 = wg.x * ${u32(tile)};
   for (var i = li; i < ${u32(channels * groups)}; i += ${u32(WORKGROUP_SIZE)}) {
@@ -68,7 +69,7 @@ export function depthwisePointwiseKernel(ctx: KernelContext, k: DepthwisePointwi
     let src = ${e}_x(c, n);
     let wc = ${u32(dwWeights)} + c * ${u32(win.kernel[0] * win.kernel[1])};
     var acc = vec4<f32>(ws(${u32(dwBias)} + c));
-${indent(quadWindowLoop(win, `p0 + (i % ${u32(groups)}) * 4u`, `      acc += ws(wc + t) * ${quadTap('src')};`))}    ${t}[i] = ${dw.relu ? 'max(acc, vec4<f32>(0.0))' : 'acc'};
+${indent(quadWindowLoop(win, `p0 + (i % ${u32(groups)}) * 4u`, `      acc += ws(wc + t) * ${quadTap('src')};`))}    ${t}[i] = ${activate(dw.activation, 'acc', 'vec4<f32>')};
   }
   workgroupBarrier();
   for (var i = li; i < ${u32(groups * packed.blocks)}; i += ${u32(WORKGROUP_SIZE)}) {
@@ -89,18 +90,9 @@ ${indent(quadWindowLoop(win, `p0 + (i % ${u32(groups)}) * 4u`, `      acc += ws(
       hi0 += wh * v.x; hi1 += wh * v.y; hi2 += wh * v.z; hi3 += wh * v.w;
       wi += ${u32(OC_BLOCK / 4)};
     }
-    let outs = array<vec4<f32>, 8>(${['lo0', 'lo1', 'lo2', 'lo3', 'hi0', 'hi1', 'hi2', 'hi3'].map(relu).join(', ')});
+    let outs = array<vec4<f32>, 8>(${['lo0', 'lo1', 'lo2', 'lo3', 'hi0', 'hi1', 'hi2', 'hi3'].map(epilogue).join(', ')});
     let m0 = ob * ${u32(OC_BLOCK)};
-    for (var j = 0u; j < ${u32(OC_BLOCK)}; j++) {
-      if (m0 + j < ${u32(pw.outChannels)}) {
-        let o = ${e}_y(m0 + j, n) + p;
-        let half = (j / 4u) * 4u;
-        for (var q = 0u; q < ${u32(PIXELS)}; q++) {
-          if (p + q < ${u32(plane)}) { act[o + q] = outs[half + q][j % 4u]; }
-        }
-      }
-    }
-  }
+${storeOutputBlock(e, pw.outChannels, plane, pw.residual !== undefined, '  ')}  }
 }
 `;
   return {

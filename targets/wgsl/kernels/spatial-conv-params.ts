@@ -1,5 +1,6 @@
 // Parameters shared by the convolutions that slide a window (depthwise and direct).
 
+import type { Activation } from '../../../compiler/ir/types.ts';
 import type { Operand } from '../operand-address.ts';
 import type { WindowGeometry } from './window.ts';
 
@@ -15,5 +16,5 @@ export interface SpatialConvParams {
   /** [outChannels, inChannels / groups, kh, kw] row-major. */
   readonly weight: Float32Array;
   readonly bias?: Float32Array;
-  readonly relu: boolean;
+  readonly activation: Activation;
 }

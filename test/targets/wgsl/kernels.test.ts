@@ -53,12 +53,15 @@ class Net {
   const(shape: number[]): number {
     return this.b.addConst(`c${this.seed}`, shape, randomFloats(shape.reduce((a, b) => a * b, 1), this.seed++, 0.5));
   }
-  conv(x: number, out: number, o: { k?: Pair; stride?: Pair; pads?: Pads4; dil?: Pair; groups?: number; act?: Activation; bias?: boolean } = {}): number {
+  conv(x: number, out: number, o: { k?: Pair; stride?: Pair; pads?: Pads4; dil?: Pair; groups?: number; act?: Activation; bias?: boolean; residual?: number } = {}): number {
     const k = o.k ?? [1, 1];
     const groups = o.groups ?? 1;
     const w = this.const([out, this.shape(x)[1] / groups, k[0], k[1]]);
-    const inputs = o.bias === false ? [x, w] : [x, w, this.const([out])];
-    const op: Op = { kind: 'conv2d', kernel: k, stride: o.stride ?? [1, 1], pads: o.pads ?? [0, 0, 0, 0], dilations: o.dil ?? [1, 1], groups, activation: o.act ?? 'none' };
+    const inputs = o.bias === false ? [x, w] : [x, w, this.const([out]), ...(o.residual === undefined ? [] : [o.residual])];
+    const op: Op = {
+      kind: 'conv2d', kernel: k, stride: o.stride ?? [1, 1], pads: o.pads ?? [0, 0, 0, 0], dilations: o.dil ?? [1, 1], groups, activation: o.act ?? 'none',
+      ...(o.residual === undefined ? {} : { residual: true as const }),
+    };
     return this.b.addNode(op, inputs, `Conv c${this.seed}`)[0];
   }
   node(op: Op, inputs: number[]): number[] {
@@ -168,6 +171,20 @@ describe('wgsl kernels on Dawn (GLES, compatibility mode)', () => {
     const [joined] = n.node({ kind: 'concat', axis: 1 }, [left, n.conv(dw, 520, { act: 'relu' })]);
     const [out] = n.node({ kind: 'channelShuffle', groups: 2 }, [joined]);
     expect(await expectMatchesInterpreter(n.build(n.conv(out, 8)), 5, true)).to.deep.equal(['conv1x1', 'conv1x1', 'depthwise-conv1x1', 'conv1x1']);
+  });
+
+  it('conv epilogues: relu6, sigmoid, hardSigmoid, hardSwish in the 1x1, depthwise, direct and fused kernels, residual adds', async () => {
+    // Inputs scaled by 8 so relu6 and the hard clamps bite.
+    const n = new Net([2, 6, 7, 9]);
+    const [x8] = n.node({ kind: 'binary', fn: 'mul' }, [n.x, n.b.addConst('eight', [], Float32Array.of(8))]);
+    const a = n.conv(x8, 8, { act: 'relu6' });
+    const dw = n.conv(a, 8, { k: [3, 3], pads: [1, 0, 1, 2], groups: 8, act: 'hardSwish' });
+    const b = n.conv(dw, 8, { act: 'sigmoid', residual: a });
+    const c = n.conv(n.conv(b, 8, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], act: 'hardSigmoid' }), 5, { act: 'hardSwish', residual: n.conv(b, 5, { k: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], groups: 1 }) });
+    const d = n.conv(c, 5, { k: [3, 3], pads: [1, 1, 1, 1], groups: 5, act: 'relu6' });
+    const graph = n.build(d);
+    expect(await expectMatchesInterpreter(graph, 7)).to.deep.equal(['mul', 'conv1x1', 'depthwise', 'conv1x1', 'conv', 'conv', 'conv1x1', 'depthwise']);
+    expect(await expectMatchesInterpreter(graph, 7, true)).to.deep.equal(['mul', 'conv1x1', 'depthwise-conv1x1', 'conv', 'conv', 'conv1x1', 'depthwise']);
   });
 
   it('fused global pool -> flatten -> gemm: batch 2, 9 classes (a partial vec4), alpha and beta', async () => {
