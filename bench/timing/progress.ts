@@ -10,7 +10,8 @@ const SILENT: Progress = { update: () => undefined, done: () => undefined };
 
 /** Redraws at most every 100 ms; `stream` defaults to stderr and must be a TTY for anything to show. */
 export function progressLine(stream: NodeJS.WriteStream = process.stderr, label = 'bench'): Progress {
-  if (!stream.isTTY) return SILENT;
+  // SNV2C_STDERR_TTY: the CLI runs in a child whose stderr is piped through a filter to a terminal (bin/dawn-quiet.mjs).
+  if (!stream.isTTY && !(stream === process.stderr && process.env.SNV2C_STDERR_TTY)) return SILENT;
   let last = 0;
   let shown = false;
   return {

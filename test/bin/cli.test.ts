@@ -135,6 +135,15 @@ describe('snv2c CLI', function () {
     expect(line).not.to.contain('internal error');
   });
 
+  it('run --target wgsl lets nothing from Dawn reach stderr, on success or failure', async () => {
+    const ok = await snv2c('run', fixture('tv_tiny_o13_bn/model.onnx'), '--input', fixture('tv_tiny_o13_bn/input.npy'), '--target', 'wgsl');
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stderr).to.equal('');
+    expect(ok.stdout).to.match(/^row 0: /);
+    const bad = await snv2c('run', fixture('tv_tiny_o13_bn/model.onnx'), '--input', fixture('tv_tiny_o13_bn/input.npy'), '--target=wgsl', '--input-shape', '1x3x2x2');
+    expect(oneLineFailure(bad)).to.match(/^snv2c: /);
+  });
+
   it('usage mistakes are one line too', async () => {
     expect(oneLineFailure(await snv2c('run', fixture('tv_tiny_o13_bn/model.onnx')))).to.equal('snv2c: Missing required argument: input (see snv2c --help)');
     expect(oneLineFailure(await snv2c('frobnicate'))).to.equal('snv2c: Unknown argument: frobnicate (see snv2c --help)');
