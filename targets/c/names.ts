@@ -21,11 +21,13 @@ export function macroPrefix(name: string): string {
 }
 
 /**
- * Text safe inside a C block comment: only [A-Za-z0-9_./:-] and spaces survive (everything else becomes `?`),
- * so no `*` and hence no `*\/` can ever appear, nor line splices, trigraphs or newlines. Bounded length.
+ * Text safe inside a C block comment that still reads as the model file has it (`"/stage2/stage2.0/Concat"
+ * (Concat)`): letters, digits, spaces and _ . / : " ' ( ) , = + < > [ ] - survive, anything else becomes `?`.
+ * No `*` (so no `*\/` or nested start), no backslash or newline (no line splice), runs of `?` shrink to one (no
+ * trigraph such as `??/`), no `#` (no directive-looking text). Bounded length.
  */
 export function commentText(text: string): string {
-  const clean = text.replace(/[^A-Za-z0-9_./: -]/g, '?').replace(/\/\/+/g, '/');
+  const clean = text.replace(/[^A-Za-z0-9_./: "'(),=+<>[\]-]/g, '?').replace(/\?{2,}/g, '?').replace(/\/\/+/g, '/');
   return clean.length > 120 ? clean.slice(0, 117) + '...' : clean;
 }
 

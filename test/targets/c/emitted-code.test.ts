@@ -89,12 +89,13 @@ describe('emitted C', function () {
     expect(validateModelName('shufflenet_v2')).to.equal('shufflenet_v2');
   });
 
-  it('comment text keeps only [A-Za-z0-9_./: -], so no */, newline, trigraph or splice survives', () => {
-    const hostile = '*/ #include <x> ??/\n\\ evil() /* //';
+  it('comment text keeps graph names readable, and no */, /*, newline, trigraph or splice survives', () => {
+    const hostile = '*/ #include <x> ??/\n\\ evil() /* // a?\t?/';
     const clean = commentText(hostile);
-    expect(clean).to.match(/^[A-Za-z0-9_./: ?-]*$/);
-    expect(clean).not.to.include('*/');
-    expect(clean).not.to.include('//');
+    expect(clean).to.match(/^[A-Za-z0-9_./: ?"'(),=+<>[\]-]*$/);
+    for (const bad of ['*', '\\', '\n', '??', '//', '#']) expect(clean, bad).not.to.include(bad);
+    // An ONNX node as the frontend names it reads as it does in the model file.
+    expect(commentText('"/stage2/stage2.0/Concat" (Concat)')).to.equal('"/stage2/stage2.0/Concat" (Concat)');
   });
 
   it('hostile node origins stay inert in comments and the result still compiles warning-free', () => {
