@@ -64,6 +64,11 @@ export function taskSpan(units: number, tasks: number): string {
   return `const int lo = task < 0 ? 0 : task * ${units} / ${tasks}, hi = task < 0 ? ${units} : (task + 1) * ${units} / ${tasks};`;
 }
 
+/** C pointer to a task's own `floats` of scratch from `base` (task -1, the whole layer, takes the first slice). */
+export function taskSlice(base: string, tasks: number, floats: number): string {
+  return tasks > 1 ? `${base} + (task < 0 ? 0 : task) * ${floats}` : base;
+}
+
 /** C condition: this call covers the last task's share (the last task, or the whole layer). */
 export const lastTask = (tasks: number): string => `task < 0 || task == ${tasks - 1}`;
 

@@ -8,8 +8,8 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { affineRuns } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, placementOf, shapeOf, taskCount, taskKernel, WEIGHTS } from './context.ts';
-import { rowSplit, tileCalls, type TileOperands } from './tile-loops.ts';
+import { constData, placementOf, shapeOf, taskCount, taskKernel, taskSlice, WEIGHTS } from './context.ts';
+import { rowSplit, tileAccumulatorFloats, tileCalls, type TileOperands } from './tile-loops.ts';
 
 /** Default register tile: 8 output channels x 32 pixels (AVX-512 / NEON sized; see CEmitOptions.tile). */
 export const DEFAULT_TILE = { rows: 8, pixels: 32 } as const;
@@ -39,6 +39,10 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   const inRuns = affineRuns(order.map((c) => inPlace.channelOffsets[c]))!;
   const outRuns = affineRuns(outPlace.channelOffsets)!;
   const relu = op.activation === 'relu';
+  // Tasks take whole row blocks (output channels): their outputs are disjoint planes, their accumulators own slices.
+  const tasks = taskCount(Math.floor(outChannels / ctx.tile.rows), batch * outChannels * channels * pixels);
+  const accFloats = tileAccumulatorFloats(ctx);
+  ctx.scratch(tasks * accFloats);
   const operands: TileOperands = {
     channels,
     outChannels,
@@ -46,11 +50,10 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
     relu,
     input: { table: ctx.tables.runTable(inRuns), count: inRuns.length },
     output: ctx.tables.runTable(outRuns),
+    accumulators: taskSlice('scratch', tasks, accFloats),
   };
   const wOff = ctx.weights.add(packTiles(w, outChannels, channels, ctx.tile.rows, order));
   const bOff = ctx.weights.add(b);
-  // Tasks take whole row blocks (output channels): their outputs are disjoint planes.
-  const tasks = taskCount(Math.floor(outChannels / ctx.tile.rows), batch * outChannels * channels * pixels);
   const split = rowSplit(ctx, outChannels, tasks);
   const body = [
     `const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,

@@ -8,8 +8,8 @@ import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { affineRuns } from '../operands.ts';
 import { batchLoop, packTiles } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, indent, originComment, placementOf, shapeOf, WEIGHTS } from './context.ts';
-import { tileCalls } from './tile-loops.ts';
+import { constData, placementOf, shapeOf, taskKernel, WEIGHTS } from './context.ts';
+import { tileAccumulatorFloats, tileCalls } from './tile-loops.ts';
 
 export function isGroupedConv1x1(op: OpOf<'conv2d'>, inChannels: number, outChannels: number): boolean {
   const pointwise = op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && op.pads.every((p) => p === 0);
@@ -29,6 +29,8 @@ export function emitGroupedConv1x1(ctx: KernelContext, node: Node, fn: string): 
   const b = constData(ctx, node.inputs[2], node, 'bias') ?? new Float32Array(outChannels);
   const relu = op.activation === 'relu';
 
+  // One task (groups run one after another), so one set of accumulators in the scratch serves every group.
+  ctx.scratch(tileAccumulatorFloats(ctx));
   const groups: string[] = [];
   for (let g = 0; g < op.groups; g++) {
     // The group's input channels in plane order, and its weights [outPer][inPer] packed in that order.
@@ -38,10 +40,11 @@ export function emitGroupedConv1x1(ctx: KernelContext, node: Node, fn: string): 
     const outRuns = affineRuns(outPlace.channelOffsets.slice(g * outPer, (g + 1) * outPer))!;
     const wOff = ctx.weights.add(packTiles(w.subarray(g * outPer * inPer, (g + 1) * outPer * inPer), outPer, inPer, ctx.tile.rows, order));
     const bOff = ctx.weights.add(b.subarray(g * outPer, (g + 1) * outPer));
-    const calls = tileCalls(ctx, { channels: inPer, outChannels: outPer, pixels: height * width, relu, input: { table: ctx.tables.runTable(inRuns), count: inRuns.length }, output: ctx.tables.runTable(outRuns) }, 'x', 'y');
+    const input = { table: ctx.tables.runTable(inRuns), count: inRuns.length };
+    const calls = tileCalls(ctx, { channels: inPer, outChannels: outPer, pixels: height * width, relu, input, output: ctx.tables.runTable(outRuns), accumulators: 'scratch' }, 'x', 'y');
     groups.push(`{ /* group ${g} */`, `  const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`, ...calls.map((l) => '  ' + l), `}`);
   }
   const summary = `conv2d 1x1 g${op.groups} ${channels} to ${outChannels} on ${height}x${width}${relu ? ' relu' : ''}`;
   const body = batchLoop(batch, inPlace.batchStride, outPlace.batchStride, groups);
-  return { definition: [originComment(node, summary), `static void ${fn}(const float *x, float *y) {`, indent(body.join('\n'), 1), `}`].join('\n') };
+  return taskKernel(node, fn, summary, 1, body);
 }

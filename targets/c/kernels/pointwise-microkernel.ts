@@ -6,7 +6,8 @@
 //            the `nin` rows of `in` (the affine stretches of a channel-routed input; K = the last run's end),
 //   w, bias  packed weights (block of `rows` channels from m: w + m * K, [k][row]) and biases,
 //   y, out   output buffer and the affine runs {from, to, base, step} of its planes over the channel index,
-//   [m0, m1) the output channels (whole tiles of `rows`), [p0, p1) the pixels (whole tiles of `pixels`).
+//   [m0, m1) the output channels (whole tiles of `rows`), [p0, p1) the pixels (whole tiles of `pixels`),
+//   acc      rows × pixels floats of arena scratch for the portable tile's accumulators (tileAccumulatorFloats).
 // Channel blocks run outside pixel tiles; a layer that wants pixel tiles outside calls once per pixel tile.
 // y[m + i][p + j] = epilogue(bias[m + i] + sum_k w[m * K + k * rows + i] * x_k[p + j]). The pixel and row counts
 // are the function's own constants; the channel count and routing are the layer's (run-time bounds).
@@ -36,18 +37,38 @@ function channelLoop(rows: number, start: number | string, body: readonly string
   ];
 }
 
-/** Portable tile: accumulator arrays the compiler vectorises (rows × `pixels` from pixel `start`). */
+/**
+ * Portable tile: rows × `pixels` accumulators from pixel `start`, in loops the compiler vectorises. Compilers keep
+ * such accumulators in memory whatever we write; as stack arrays they made a 1.4 KB frame for 8 × 32 on aarch64
+ * (gcc -O2; 1.55 KB at -O3), so they live in the caller's arena scratch `acc` (rows × pixels floats). Input
+ * channels go two at a time (same additions in the same order), so each accumulator is loaded and stored once
+ * per pair: gcc -O3 did that itself for the stack arrays (unroll-and-jam) but not for the arena pointer.
+ */
 function portableTile(rows: number, pixels: number, relu: boolean, start: number): string {
   const all = [...Array(rows).keys()];
   const at = start ? ` + ${start}` : '';
+  const weights = (name: string, from: number) => all.map((i) => `const float ${name}${i} = wk[${from + i}];`).join(' ');
   return [
     `{`,
-    `  float ${all.map((i) => `a${i}[${pixels}]`).join(', ')};`,
+    `  float ${all.map((i) => `*a${i} = acc${i ? ` + ${i * pixels}` : ''}`).join(', ')};`,
     `  for (int j = 0; j < ${pixels}; j++) { ${all.map((i) => `a${i}[j] = bm[${i}];`).join(' ')} }`,
-    ...channelLoop(rows, start, [
-      `${all.map((i) => `const float w${i} = wk[${i}];`).join(' ')}`,
-      `for (int j = 0; j < ${pixels}; j++) { const float v = xk[j]; ${all.map((i) => `a${i}[j] += w${i} * v;`).join(' ')} }`,
-    ]).map((l) => '  ' + l),
+    `  for (int r = 0; r < nin; r++) {`,
+    `    const int32_t *run = in[r];`,
+    `    int k = run[0];`,
+    `    for (; k + 1 < run[1]; k += 2) {`,
+    `      const float *xk = xp + run[2] + k * run[3]${at}, *xl = xk + run[3];`,
+    `      const float *wk = wm + k * ${rows};`,
+    `      ${weights('w', 0)}`,
+    `      ${weights('u', rows)}`,
+    `      for (int j = 0; j < ${pixels}; j++) { const float v = xk[j], u = xl[j]; ${all.map((i) => `a${i}[j] += w${i} * v; a${i}[j] += u${i} * u;`).join(' ')} }`,
+    `    }`,
+    `    if (k < run[1]) {`,
+    `      const float *xk = xp + run[2] + k * run[3]${at};`,
+    `      const float *wk = wm + k * ${rows};`,
+    `      ${weights('w', 0)}`,
+    `      for (int j = 0; j < ${pixels}; j++) { const float v = xk[j]; ${all.map((i) => `a${i}[j] += w${i} * v;`).join(' ')} }`,
+    `    }`,
+    `  }`,
     ...all.map((i) => `  for (int j = 0; j < ${pixels}; j++) yr[${i}][p + j${at}] = ${reluExpr(`a${i}[j]`, relu)};`),
     `}`,
   ].join('\n');
@@ -126,7 +147,8 @@ export function pointwiseMicrokernel(ctx: KernelContext, t: TileShape): string {
     return [
       `/* ${t.rows} output channels x ${t.pixels} pixels per tile of a matrix-shaped layer${t.relu ? ', relu' : ''} (every such layer calls it) */`,
       `static void ${name}(const float *restrict x, const int32_t (*in)[4], const int nin, const float *restrict w, const float *restrict bias,`,
-      `    float *y, const int32_t (*out)[4], const int m0, const int m1, const int p0, const int p1) {`,
+      `    float *y, const int32_t (*out)[4], const int m0, const int m1, const int p0, const int p1, float *restrict acc) {`,
+      ...(branches.length ? [`  (void)acc; /* used by the portable tile only */`] : []),
       `  const int K = in[nin - 1][1];`,
       `  for (int m = m0; m < m1; m += ${t.rows}) {`,
       `    const float *restrict wm = w + m * K, *restrict bm = bias + m;`,

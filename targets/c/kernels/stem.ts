@@ -8,10 +8,10 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { affineRuns, placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, indent, placementOf, shapeOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
+import { constData, indent, placementOf, shapeOf, taskCount, taskKernel, taskSlice, taskSpan, WEIGHTS } from './context.ts';
 import { packTiles } from './conv1x1.ts';
 import { tapRanges } from './generic-conv.ts';
-import { tileCalls } from './tile-loops.ts';
+import { tileAccumulatorFloats, tileCalls } from './tile-loops.ts';
 
 /** Largest tap-row buffer (floats) per task: rows of wider inputs go through the generic convolution. */
 const MAX_ROW_BUFFER = 16384;
@@ -40,6 +40,11 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
   const bOff = ctx.weights.add(b);
   const cols = tapRanges(outWidth, width, kw, sw, op.pads[1], dw);
   const outRuns = affineRuns(outPlace.channelOffsets)!;
+  // Tasks take bands of output rows, each gathering into its own slice of the scratch (tap rows, then accumulators).
+  const rowFloats = taps * outWidth;
+  const accFloats = tileAccumulatorFloats(ctx, ROW_TILE);
+  const tasks = taskCount(outHeight, batch * outChannels * taps * outHeight * outWidth);
+  ctx.scratch(tasks * (rowFloats + accFloats));
   // Tap rows are the "input channels" of the tiles: row t at tap_rows + t * outWidth.
   const tiles = tileCalls(
     ctx,
@@ -52,18 +57,15 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
       output: ctx.tables.runTable(outRuns),
       pixelTile: ROW_TILE,
       weightsOutside: true,
+      accumulators: taskSlice(`scratch + ${tasks * rowFloats}`, tasks, accFloats),
     },
     'tap_rows',
     `yn + oy * ${outWidth}`,
   );
-  // Tasks take bands of output rows, each gathering into its own slice of the scratch.
-  const rowFloats = taps * outWidth;
-  const tasks = taskCount(outHeight, batch * outChannels * taps * outHeight * outWidth);
-  ctx.scratch(tasks * rowFloats);
   const body = [
     `static const int col_lo[${kw}] = { ${cols.lo.join(', ')} }, col_hi[${kw}] = { ${cols.hi.join(', ')} };`,
     `const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
-    `float *tap_rows = scratch${tasks > 1 ? ` + (task < 0 ? 0 : task) * ${rowFloats}` : ''};`,
+    `float *tap_rows = ${taskSlice('scratch', tasks, rowFloats)};`,
     taskSpan(outHeight, tasks),
     `int ${batch > 1 ? 'n, ' : ''}oy, ci, ky, kx, ox;`,
     ...(batch > 1 ? [`for (n = 0; n < ${batch}; n++) {`] : ['{']),

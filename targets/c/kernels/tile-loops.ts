@@ -20,6 +20,13 @@ export interface TileOperands {
   readonly pixelTile?: number;
   /** Channel blocks outside the pixel tiles (default: only on planes of at most two tiles). */
   readonly weightsOutside?: boolean;
+  /** C pointer to this call's tileAccumulatorFloats of arena scratch (the portable tile's accumulators). */
+  readonly accumulators: string;
+}
+
+/** Scratch floats the microkernels of one layer need for their accumulators: the largest tile. */
+export function tileAccumulatorFloats(ctx: KernelContext, pixelTile?: number): number {
+  return ctx.tile.rows * (pixelTile ?? ctx.tile.pixels);
 }
 
 /** A loop of `var` over [from, to) by `step`, or the body once with the constant when there is one trip. */
@@ -59,7 +66,7 @@ export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: str
   const fullP = Math.floor(t.pixels / BLOCK_P) * BLOCK_P;
   const call = (rows: number, m0: string, m1: string, px: number, p0: string, p1: string): string => {
     const mk = pointwiseMicrokernel(ctx, { rows, pixels: px, relu: t.relu });
-    return `${mk}(${x}, ${t.input.table}, ${t.input.count}, w, bias, ${y}, ${t.output}, ${m0}, ${m1}, ${p0}, ${p1});`;
+    return `${mk}(${x}, ${t.input.table}, ${t.input.count}, w, bias, ${y}, ${t.output}, ${m0}, ${m1}, ${p0}, ${p1}, ${t.accumulators});`;
   };
   /** Row blocks: [rows, m0, m1, guard] (the full blocks, then the remainder block; guard: only in that task). */
   const rowBlocks: [number, string, string, string?][] = [
