@@ -8,7 +8,7 @@ import type { Operand } from '../operand-address.ts';
 import { WeightBlock } from '../weight-block.ts';
 import { u32 } from '../wgsl-text.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
-import { kernelHead, perPixelWorkgroups } from './kernel.ts';
+import { ceilDiv, kernelHead, MAX_WORKGROUPS_PER_DIMENSION, perPixelWorkgroups, WORKGROUP_SIZE } from './kernel.ts';
 import type { Source } from './strided-operand.ts';
 import { elementAddress, elementLoad } from './strided-operand.ts';
 import { stridesOf } from '../../../compiler/interpreter/tensor.ts';
@@ -50,22 +50,50 @@ export function domainCoordinates(domain: readonly number[]): { statements: stri
   return { statements: lines.join(''), coords: all.slice(lead) };
 }
 
-/** The dispatch grid of a domain (rank 0-1 domains run as [1, 1, ...]) and its pixels per (n, c). */
-export function domainGrid(domain: readonly number[]): { plane: number; workgroups: [number, number, number] } {
+/** The domain as [batch, channels, pixels per (n, c)] (rank 0-1 domains are one batch item, their elements channels). */
+function gridDims(domain: readonly number[]): [number, number, number] {
   const padded = [...new Array<number>(Math.max(0, 2 - domain.length)).fill(1), ...domain];
-  const plane = padded.slice(2).reduce((a, b) => a * b, 1);
-  return { plane, workgroups: perPixelWorkgroups(plane, padded[1], padded[0]) };
+  return [padded[0], padded[1], padded.slice(2).reduce((a, b) => a * b, 1)];
+}
+
+/**
+ * Invocations of a domain too large for one workgroup grid dimension (pixels along x, channels along y, batch
+ * along z, each at most 65535 workgroups): then every element gets a flat index i = g.x + g.y * row, where row
+ * is the invocations of one grid row, unpacked into n, c and p.
+ */
+function flatRow(domain: readonly number[]): number | undefined {
+  const [batch, channels, plane] = gridDims(domain);
+  const fits = ceilDiv(plane, WORKGROUP_SIZE) <= MAX_WORKGROUPS_PER_DIMENSION && channels <= MAX_WORKGROUPS_PER_DIMENSION && batch <= MAX_WORKGROUPS_PER_DIMENSION;
+  return fits ? undefined : Math.min(ceilDiv(batch * channels * plane, WORKGROUP_SIZE), MAX_WORKGROUPS_PER_DIMENSION) * WORKGROUP_SIZE;
+}
+
+/** The dispatch grid of a domain and its pixels per (n, c). */
+export function domainGrid(domain: readonly number[]): { plane: number; workgroups: [number, number, number] } {
+  const [batch, channels, plane] = gridDims(domain);
+  const row = flatRow(domain);
+  if (row === undefined) return { plane, workgroups: perPixelWorkgroups(plane, channels, batch) };
+  return { plane, workgroups: [row / WORKGROUP_SIZE, ceilDiv(batch * channels * plane, row), 1] };
 }
 
 /** The start of a per-element kernel: invocation ids, the tail guard and the domain coordinates. */
 export function domainStart(domain: readonly number[]): { text: string; coords: string[] } {
   const { statements, coords } = domainCoordinates(domain);
-  const text = `  let p = g.x;
+  const [batch, channels, plane] = gridDims(domain);
+  const row = flatRow(domain);
+  const text =
+    row === undefined
+      ? `  let p = g.x;
   let c = g.y;
   let n = g.z;
-  if (p >= ${u32(domainGrid(domain).plane)}) { return; }
-${statements}`;
-  return { text, coords };
+  if (p >= ${u32(plane)}) { return; }
+`
+      : `  let i = g.x + g.y * ${u32(row)};
+  if (i >= ${u32(batch * channels * plane)}) { return; }
+  let p = i % ${u32(plane)};
+  let c = (i / ${u32(plane)}) % ${u32(channels)};
+  let n = i / ${u32(plane * channels)};
+`;
+  return { text: text + statements, coords };
 }
 
 export function elementwiseKernel(ctx: KernelContext, k: ElementwiseParams): Kernel {

@@ -100,6 +100,19 @@ describe('wgsl movement and matMul kernels, several inputs and outputs, on Dawn 
     expect(kernels.filter((k) => k === 'matMul')).to.have.length(5);
   });
 
+  it('domains past 65535 workgroups along one grid dimension run on a flat index: 70001 elements of rank 1, 66000 channels', async () => {
+    const n = new Net([70001], [3, 66000]);
+    const [vector] = n.node({ kind: 'relu' }, [n.x]);
+    const [rows] = n.node({ kind: 'binary', fn: 'add' }, [n.b.inputs[1], n.const([66000])]);
+    const [summed] = n.node({ kind: 'reduceMean', axes: [0], keepDims: false }, [rows]);
+    const [planes] = n.node({ kind: 'transpose', perm: [1, 0] }, [rows]);
+    const [channels] = n.node({ kind: 'sigmoid' }, [n.node({ kind: 'reshape', shape: [1, 66000, 3] }, [planes])[0]]);
+    const graph = n.build(vector, summed, channels);
+    const { description } = emitWgslModel(graph, planMemory(graph), 'case');
+    expect(description.steps.map((s) => s.workgroups)).to.deep.equal([[1094, 1, 1], [3094, 1, 1], [1032, 1, 1], [3094, 1, 1], [3094, 1, 1], [3094, 1, 1]]);
+    expect(await expectMatchesInterpreter(graph, 7)).to.deep.equal(['relu', 'add', 'reduceMean', 'transpose', 'copy', 'sigmoid']);
+  });
+
   it('outputs no kernel writes: the input itself, a constant, and a value listed twice', async () => {
     const n = new Net([2, 3]);
     const [y] = n.node({ kind: 'sigmoid' }, [n.x]);
