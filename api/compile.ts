@@ -80,7 +80,9 @@ export async function analyzeGraph(imported: Graph, opts: AnalyzeOptions = {}): 
     const graph = runPipeline(imported, { ...pipelineOptions(opts), extraPasses: target?.passes, epilogues });
     // The target's kernel groups shape the plan: a fused kernel reads its first node's inputs while it writes.
     const plan = target ? planForTarget(graph, target) : planMemory(graph);
-    return { imported, graph, plan, report: analyzeModel(imported, graph, plan) };
+    // The arena figure is the one the artifacts declare: the plan's activations plus the target's kernel scratch.
+    const scratchBytes = target ? (target.scratchBytes?.(graph, plan) ?? 0) : undefined;
+    return { imported, graph, plan, report: analyzeModel(imported, graph, plan, {}, scratchBytes) };
   });
 }
 

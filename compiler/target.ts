@@ -31,4 +31,9 @@ export interface Target {
    */
   kernelGroups?(graph: Graph): readonly KernelGroup[];
   emit(graph: Graph, plan: MemoryPlan, options: EmitOptions): Artifact[];
+  /**
+   * Bytes the emitted arena holds beyond the plan's activations (kernel scratch after them), so that reports show
+   * the arena the artifacts declare. Absent: none.
+   */
+  scratchBytes?(graph: Graph, plan: MemoryPlan): number;
 }

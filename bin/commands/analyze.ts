@@ -1,7 +1,8 @@
 // `snv2c analyze <model> [--json] [--html report.html [--profile --target T]]`: the library's analyze(): cost of the
 // model as given and of the compiled graph (multiply-adds, parameters, memory access cost, G1-G4 findings), and
-// the arena. With --profile the model is compiled for T and timed per kernel (bench/), and the HTML report draws
-// the measured time of each layer beside its FLOPs and MAC.
+// the arena (with --target as the emitted code declares it, kernel scratch included). With --profile the model is
+// compiled for T and timed per kernel (bench/), and the HTML report draws the measured time of each layer beside
+// its FLOPs and MAC.
 
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -24,7 +25,7 @@ interface AnalyzeArgs extends ModelArgs, PassArgs {
 /** The report, with measured per-layer times when --profile asks for them. */
 async function reportOf(args: AnalyzeArgs): Promise<{ report: ModelAnalysis; measured?: MeasuredTimes }> {
   const options = { ...loadOptions(args), passes: passOptions(args) };
-  if (!args.profile) return { report: (await analyze(args.model, options)).report };
+  if (!args.profile) return { report: (await analyze(args.model, { ...options, target: args.target })).report };
   if (args.html === undefined || args.target === undefined) throw new CompileError('--profile draws measured times in the HTML report: give --html FILE and --target T', { kind: 'invalid-input' });
   // Loaded on demand: plain analyze never pulls in the benchmark drivers.
   const { profileCompiled, checkCount } = await import('../../bench/bench-model.ts');
@@ -44,7 +45,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('html', { type: 'string', describe: 'also write a self-contained HTML report to this file' })
       .option('profile', { type: 'boolean', default: false, describe: 'with --html and --target: time every layer on the target and draw it beside FLOPs and MAC' })
-      .option('target', { type: 'string', describe: 'target of --profile (c | neon | wasm | wgsl); its own passes are analysed too' })
+      .option('target', { type: 'string', describe: 'analyse for this target (c | neon | wasm | wgsl): its own passes, and its kernel scratch in the arena; the target of --profile' })
       .option('runs', { type: 'number', default: 20, describe: 'instrumented runs of --profile' }) as never,
   handler: async (args) => {
     const { report, measured } = await reportOf(args);

@@ -3,11 +3,17 @@
 
 import type { Graph } from '../ir/types.ts';
 import type { MemoryPlan } from '../plan/types.ts';
+import { formatBytes } from './format.ts';
 import { countFusedEpilogues, type FusedEpilogues } from './fused-epilogues.ts';
 import { analyzeCost, type AnalyzeOptions, type CostReport, type LayerReport } from './analyze-cost.ts';
 
 export interface MemoryFigures {
+  /** The whole arena: the plan's activations, then the target's kernel scratch (what <NAME>_ARENA_BYTES declares). */
   readonly arenaBytes: number;
+  /** The memory plan's activations. */
+  readonly plannedBytes: number;
+  /** The target's kernel scratch after them (stem tap rows, classifier sums, tile accumulators); undefined: no target. */
+  readonly scratchBytes?: number;
   /** Largest set of simultaneously live activation bytes under the schedule: no plan can use less. */
   readonly arenaLowerBoundBytes: number;
   /** All arena activations as if none shared memory. */
@@ -25,13 +31,15 @@ export interface ModelAnalysis {
   readonly fused: FusedEpilogues;
 }
 
-export function analyzeModel(imported: Graph, compiled: Graph, plan: MemoryPlan, opts: Omit<AnalyzeOptions, 'plan'> = {}): ModelAnalysis {
+export function analyzeModel(imported: Graph, compiled: Graph, plan: MemoryPlan, opts: Omit<AnalyzeOptions, 'plan'> = {}, scratchBytes?: number): ModelAnalysis {
   const copies = compiled.nodes.filter((n) => plan.copyNodes?.has(n.id)).map((n) => n.origin);
   return {
     before: analyzeCost(imported, opts),
     after: analyzeCost(compiled, { ...opts, plan }),
     memory: {
-      arenaBytes: 4 * plan.arenaFloats,
+      arenaBytes: 4 * plan.arenaFloats + (scratchBytes ?? 0),
+      plannedBytes: 4 * plan.arenaFloats,
+      scratchBytes,
       arenaLowerBoundBytes: 4 * plan.lowerBoundFloats,
       activationBytes: 4 * plan.totalActivationFloats,
       copyNodes: copies,
@@ -40,6 +48,16 @@ export function analyzeModel(imported: Graph, compiled: Graph, plan: MemoryPlan,
     fused: countFusedEpilogues(compiled),
   };
 }
+
+/** The report line on the kernel scratch: its size, or why it is not counted. */
+export function scratchSummary(m: MemoryFigures): string {
+  if (m.scratchBytes === undefined) return 'kernel scratch not counted: it depends on the target (analyze --target c | neon | wasm)';
+  if (m.scratchBytes === 0) return 'kernel scratch: none';
+  return `kernel scratch ${formatBytes(m.scratchBytes)} (${m.scratchBytes} B) after the activations: stem tap rows, classifier sums, tile accumulators`;
+}
+
+/** How the arena splits, for the first report line: the parts behind the total, once a target is known. */
+export const arenaParts = (m: MemoryFigures): string => (m.scratchBytes === undefined ? 'activations only' : 'activations + kernel scratch, the arena the emitted code declares');
 
 const layerJson = (l: LayerReport) => ({
   name: l.name,

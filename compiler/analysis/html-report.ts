@@ -4,7 +4,7 @@
 // Every name from the model is escaped before it reaches the markup.
 
 import type { CostReport, LayerReport } from './analyze-cost.ts';
-import type { ModelAnalysis } from './analyze-model.ts';
+import { arenaParts, scratchSummary, type ModelAnalysis } from './analyze-model.ts';
 import { displayName, formatBytes, formatCount } from './format.ts';
 import type { GuidelineId } from './guidelines.ts';
 import type { LayerCategory } from './layer-cost.ts';
@@ -120,6 +120,7 @@ function memoryBars(a: ModelAnalysis): string {
   const m = a.memory;
   const rows: [string, number, string][] = [
     ['arena', m.arenaBytes, '#4c78a8'],
+    ['activations', m.plannedBytes, '#72b7b2'],
     ['lower bound', m.arenaLowerBoundBytes, '#54a24b'],
     ['all activations', m.activationBytes, '#bab0ac'],
   ];
@@ -129,7 +130,7 @@ function memoryBars(a: ModelAnalysis): string {
     const w = (v / max) * 700;
     return `<text x="140" y="${y + 14}" class="label">${label}</text><rect x="150" y="${y}" width="${w.toFixed(2)}" height="18" fill="${colour}"/><text x="${158 + w}" y="${y + 14}" class="fig">${formatBytes(v)}</text>`;
   });
-  return `<svg role="img" aria-label="arena size" width="1000" height="90" viewBox="0 0 1000 90" xmlns="http://www.w3.org/2000/svg">${bars.join('')}</svg>`;
+  return `<svg role="img" aria-label="arena size" width="1000" height="116" viewBox="0 0 1000 116" xmlns="http://www.w3.org/2000/svg">${bars.join('')}</svg>`;
 }
 
 function totalsTable(a: ModelAnalysis): string {
@@ -172,7 +173,7 @@ details{margin:24px 0}summary{cursor:pointer;font-weight:600}
 export function formatHtmlReport(a: ModelAnalysis, title: string, measured?: MeasuredTimes): string {
   const views = a.after.totals.views;
   const m = a.memory;
-  const ratio = m.arenaLowerBoundBytes > 0 ? m.arenaBytes / m.arenaLowerBoundBytes : 1;
+  const ratio = m.arenaLowerBoundBytes > 0 ? m.plannedBytes / m.arenaLowerBoundBytes : 1;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>snv2c analyze: ${escapeHtml(title)}</title><style>${STYLE}</style></head>
@@ -182,7 +183,7 @@ export function formatHtmlReport(a: ModelAnalysis, title: string, measured?: Mea
 <h2>Totals</h2>${totalsTable(a)}
 <h2>Guidelines (ShuffleNetV2, section 2)</h2>${findingsTable(a)}
 <h2>Memory traffic by op kind</h2>${categoryBars([['as given', a.before], ['compiled', a.after]])}
-<h2>Arena</h2><p>arena ${formatBytes(m.arenaBytes)} = ${ratio.toFixed(3)}× the lower bound; ${(m.activationBytes / Math.max(1, m.arenaBytes)).toFixed(1)}× smaller than all activations. Copies at run time: ${m.copyNodes.length ? escapeHtml(m.copyNodes.map((n) => displayName(n, 30)).join(', ')) : 'none'}.</p>${memoryBars(a)}
+<h2>Arena</h2><p>arena ${formatBytes(m.arenaBytes)}: ${escapeHtml(arenaParts(m))}. Planned activations ${formatBytes(m.plannedBytes)} = ${ratio.toFixed(3)}× the lower bound; ${(m.activationBytes / Math.max(1, m.plannedBytes)).toFixed(1)}× smaller than all activations. ${escapeHtml(scratchSummary(m))}. Copies at run time: ${m.copyNodes.length ? escapeHtml(m.copyNodes.map((n) => displayName(n, 30)).join(', ')) : 'none'}.</p>${memoryBars(a)}
 <h2>Per layer: share of FLOPs vs share of memory access${measured ? ' vs share of measured time' : ''} (compiled graph)</h2>
 ${measured ? `<p>Time measured on target ${escapeHtml(measured.target)}: ${escapeHtml(measured.how)}.</p>` : ''}
 <p class="key"><span style="background:${FLOPS_COLOUR}"></span>FLOPs<span style="background:${MAC_COLOUR}"></span>MAC bytes${measured ? `<span style="background:${TIME_COLOUR}"></span>time` : ''} ${(Object.keys(FLAG_COLOURS) as GuidelineId[]).map((id) => `<span style="background:${FLAG_COLOURS[id]}"></span>${id}`).join('')} · ${views} view node(s) (split/concat/shuffle) run no code and are not drawn.</p>

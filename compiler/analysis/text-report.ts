@@ -1,7 +1,7 @@
 // The terminal form of `snv2c analyze`: a per-layer table of the compiled graph, then totals before -> after,
 // the G1-G4 findings before -> after, and the arena figures.
 
-import type { ModelAnalysis } from './analyze-model.ts';
+import { arenaParts, scratchSummary, type ModelAnalysis } from './analyze-model.ts';
 import type { CostTotals } from './analyze-cost.ts';
 import { displayName, formatBytes, formatCount } from './format.ts';
 import { fusedEpiloguesText } from './fused-epilogues.ts';
@@ -49,9 +49,11 @@ export function formatTextReport(a: ModelAnalysis): string {
   });
 
   const m = a.memory;
-  const ratio = m.arenaLowerBoundBytes > 0 ? m.arenaBytes / m.arenaLowerBoundBytes : 1;
+  const ratio = m.arenaLowerBoundBytes > 0 ? m.plannedBytes / m.arenaLowerBoundBytes : 1;
   lines.push('', 'memory plan');
-  lines.push(`   arena ${formatBytes(m.arenaBytes)} (${m.arenaBytes} B), lower bound ${formatBytes(m.arenaLowerBoundBytes)} (${ratio.toFixed(3)}x), all activations ${formatBytes(m.activationBytes)} (${(m.activationBytes / Math.max(1, m.arenaBytes)).toFixed(1)}x the arena)`);
+  lines.push(`   arena ${formatBytes(m.arenaBytes)} (${m.arenaBytes} B): ${arenaParts(m)}`);
+  lines.push(`   activations ${formatBytes(m.plannedBytes)} (${m.plannedBytes} B), lower bound ${formatBytes(m.arenaLowerBoundBytes)} (${ratio.toFixed(3)}x), all activations ${formatBytes(m.activationBytes)} (${(m.activationBytes / Math.max(1, m.plannedBytes)).toFixed(1)}x the planned ones)`);
+  lines.push(`   ${scratchSummary(m)}`);
   lines.push(`   copies at run time: ${m.copyNodes.length ? m.copyNodes.map((n) => displayName(n, 30)).join(', ') : 'none'}`);
   return lines.join('\n') + '\n';
 }

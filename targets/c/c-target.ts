@@ -6,7 +6,7 @@ import type { Graph } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
 import type { Artifact, EmitOptions, Target } from '../../compiler/target.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
-import { emitCModel, ioShapes } from './emit-model.ts';
+import { emitCModel, ioShapes, kernelScratchBytes } from './emit-model.ts';
 
 export function emitNativeTarget(graph: Graph, plan: MemoryPlan, options: EmitOptions, target: 'c' | 'neon'): Artifact[] {
   const name = options.name;
@@ -38,10 +38,12 @@ export const cTarget: Target = {
   name: 'c',
   passes: [],
   emit: (graph, plan, options) => emitNativeTarget(graph, plan, options, 'c'),
+  scratchBytes: (graph, plan) => kernelScratchBytes(graph, plan, { neon: false }),
 };
 
 export const neonTarget: Target = {
   name: 'neon',
   passes: [],
   emit: (graph, plan, options) => emitNativeTarget(graph, plan, options, 'neon'),
+  scratchBytes: (graph, plan) => kernelScratchBytes(graph, plan, { neon: true }),
 };

@@ -143,7 +143,22 @@ function outputCopies(graph: Graph, io: IoLayout, weights: WeightPool, prefix: s
   });
 }
 
-export function emitCModel(graph: Graph, memoryPlan: MemoryPlan, options: CEmitOptions): CModel {
+/** The kernels of a model and what the run function needs from them: calls, helpers, tables and scratch. */
+interface EmittedKernels {
+  readonly io: IoLayout;
+  readonly plan: MemoryPlan;
+  readonly weights: WeightPool;
+  readonly tables: OffsetTables;
+  readonly helpers: ReadonlyMap<string, string>;
+  readonly zeroFloats: number;
+  /** Scratch floats after the planned activations (stem tap rows, classifier sums, tile accumulators). */
+  readonly scratchFloats: number;
+  readonly definitions: readonly string[];
+  readonly calls: readonly string[];
+  readonly layerNames: readonly string[];
+}
+
+function emitKernels(graph: Graph, memoryPlan: MemoryPlan, options: CEmitOptions): EmittedKernels {
   const name = validateModelName(options.name);
   if (graph.outputs.length < 1) throw new CompileError('C target: the model has no outputs', { kind: 'unsupported' });
   for (const id of graph.outputs) {
@@ -211,11 +226,30 @@ export function emitCModel(graph: Graph, memoryPlan: MemoryPlan, options: CEmitO
     });
   }
 
+  return { io, plan, weights, tables, helpers, zeroFloats, scratchFloats, definitions, calls, layerNames };
+}
+
+/** Floats of the whole arena: the planned activations, then the kernels' scratch (at least 4, a valid array). */
+const arenaFloatsOf = (k: EmittedKernels) => Math.max(k.plan.arenaFloats + k.scratchFloats, 4);
+
+/**
+ * Bytes the emitted arena (<NAME>_ARENA_BYTES) holds beyond the memory plan's activations: the kernels' scratch,
+ * for reports that should show what the header declares. Runs the kernel emitters without writing any file.
+ */
+export function kernelScratchBytes(graph: Graph, memoryPlan: MemoryPlan, options: Omit<CEmitOptions, 'name'>): number {
+  const kernels = emitKernels(graph, memoryPlan, { ...options, name: 'model' });
+  return 4 * (arenaFloatsOf(kernels) - kernels.plan.arenaFloats);
+}
+
+export function emitCModel(graph: Graph, memoryPlan: MemoryPlan, options: CEmitOptions): CModel {
+  const name = validateModelName(options.name);
+  const kernels = emitKernels(graph, memoryPlan, options);
+  const { io, plan, weights, tables, helpers, zeroFloats, calls, definitions, layerNames } = kernels;
   const copies = outputCopies(graph, io, weights, name);
   const nullChecks = [...graph.inputs.map((_, k) => `!inputs[${k}]`), ...graph.outputs.map((_, k) => `!outputs[${k}]`)];
-  // The scratch of task kernels (stem tap rows, classifier sums) follows the planned activations in the arena.
+  // The scratch of task kernels (stem tap rows, classifier sums, tile accumulators) follows the planned activations.
   const scratchAt = plan.arenaFloats;
-  const arenaFloats = Math.max(scratchAt + scratchFloats, 4);
+  const arenaFloats = arenaFloatsOf(kernels);
   const source = [
     `/* Model ${name}: kernels specialised by snv2c for fixed shapes. No malloc, no I/O, no libm. */`,
     `#include "${name}.h"`,

@@ -7,7 +7,7 @@ import type { Graph } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
 import type { Artifact, Target } from '../../compiler/target.ts';
 import { weightsHash } from '../../runtime/wasm-weights.ts';
-import { emitCModel, ioShapes } from '../c/emit-model.ts';
+import { emitCModel, ioShapes, kernelScratchBytes } from '../c/emit-model.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
 import { buildWasmVariants } from './build-wasm.ts';
 import { emitWasmGlue, wasmExports } from './glue.ts';
@@ -20,8 +20,11 @@ import { emitWasmGlue, wasmExports } from './glue.ts';
  */
 const WASM_TILE = { rows: 4, pixels: 16 } as const;
 
+/** How the wasm build emits its C (weights go to a file). */
+const WASM_C = { neon: false, wasm: true, tile: WASM_TILE, weightsSource: false } as const;
+
 export function emitWasmModel(graph: Graph, plan: MemoryPlan, name: string): Artifact[] {
-  const c = emitCModel(graph, plan, { name, neon: false, wasm: true, tile: WASM_TILE, weightsSource: false });
+  const c = emitCModel(graph, plan, { ...WASM_C, name });
   const weights = c.weightBytes;
   const glue = emitWasmGlue(name, { floats: weights.byteLength / 4, hash: weightsHash(new Uint32Array(weights.buffer, weights.byteOffset, weights.byteLength / 4)) });
   const sources = [...c.artifacts, { path: `${name}_wasm.c`, contents: glue }];
@@ -69,4 +72,5 @@ export const wasmTarget: Target = {
   name: 'wasm',
   passes: [],
   emit: (graph, plan, options) => emitWasmModel(graph, plan, options.name),
+  scratchBytes: (graph, plan) => kernelScratchBytes(graph, plan, WASM_C),
 };

@@ -43,7 +43,13 @@ describe('library API: compile / analyze / writeArtifacts', function () {
     // The report describes the compiled graph under its plan: channel routing moves no bytes.
     expect(fromPath.report.after.totals.macs).to.be.greaterThan(0);
     expect(fromPath.report.after.totals.movedBytes).to.equal(0);
-    expect(fromPath.report.memory.arenaBytes).to.equal(4 * fromPath.plan.arenaFloats);
+    // The arena it reports is the one the header declares: the plan's activations, then the kernels' scratch.
+    const header = String(fromPath.artifacts.find((a) => a.path === 'net.h')!.contents);
+    const declared = Number(/#define NET_ARENA_BYTES (\d+)/.exec(header)![1]);
+    expect(fromPath.report.memory.arenaBytes).to.equal(declared);
+    expect(fromPath.report.memory.plannedBytes).to.equal(4 * fromPath.plan.arenaFloats);
+    expect(fromPath.report.memory.scratchBytes).to.be.greaterThan(0);
+    expect(fromPath.report.memory.plannedBytes + fromPath.report.memory.scratchBytes!).to.equal(declared);
     expect(fromPath.graph.nodes.length).to.be.lessThan(fromPath.imported.nodes.length);
   });
 

@@ -40,6 +40,23 @@ describe('snv2c analyze', () => {
     expect(t.movedBytes).to.equal(0);
   });
 
+  it('--target c reports the arena compile prints and the header declares, kernel scratch on its own line', () => {
+    const r = snv2c('analyze', 'shufflenet_v2_x0_5', '--target', 'c');
+    expect(r.code, r.stderr).to.equal(0);
+    const arena = Number(/arena .* \((\d+) B\): activations \+ kernel scratch/.exec(r.stdout)?.[1]);
+    const [planned, scratch] = [/activations [^(]*\((\d+) B\)/, /kernel scratch [^(]*\((\d+) B\)/].map((re) => Number(re.exec(r.stdout)?.[1]));
+    expect(scratch).to.be.greaterThan(0);
+    expect(arena).to.equal(planned + scratch);
+    const out = join(dir, 'x05c');
+    const c = snv2c('compile', 'shufflenet_v2_x0_5', '--target', 'c', '--name', 'net', '-o', out);
+    expect(c.code, c.stderr).to.equal(0);
+    expect(c.stdout + c.stderr).to.include(`arena ${arena} bytes`);
+    expect(readFileSync(join(out, 'net.h'), 'utf8')).to.include(`#define NET_ARENA_BYTES ${arena}\n`);
+    // Without a target the scratch is not known, and the report says so instead of a number.
+    const plain = snv2c('analyze', 'shufflenet_v2_x0_5');
+    expect(plain.stdout).to.include('kernel scratch not counted');
+  });
+
   it('prints a table with the findings by default, and one error line for a bad model', () => {
     const r = snv2c('analyze', 'shufflenet_v2_x0_5', '--input-shape', '2x3x96x96');
     expect(r.code, r.stderr).to.equal(0);
