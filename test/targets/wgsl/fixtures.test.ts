@@ -13,6 +13,7 @@ import { runPipeline } from '../../../compiler/pipeline.ts';
 import { planForTarget } from '../../../compiler/plan/plan-memory.ts';
 import { readNpy } from '../../../runtime/npy.ts';
 import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
+import type { WebGpuModelDescription } from '../../../runtime/webgpu-description.ts';
 import type { WebGpuModel } from '../../../runtime/webgpu-model.ts';
 import { wgslTarget } from '../../../targets/wgsl/wgsl-target.ts';
 import { argmax, dawnCompatDevice, expectedDispatches, maxAbsDiff, REPO, writeArtifacts } from './support.ts';
@@ -53,7 +54,11 @@ describe('wgsl target: golden fixtures on Dawn (GLES, compatibility mode)', () =
       const graph = runPipeline(imported, { epilogues: wgslTarget.epilogues ?? RELU_EPILOGUE });
       const dir = writeArtifacts(wgslTarget.emit(graph, planForTarget(graph, wgslTarget), { name: 'net' }), fixture.name);
 
-      const emitted = (await import(pathToFileURL(join(dir, 'net.js')).href)) as { createModel(o: { device: GPUDevice }): Promise<WebGpuModel>; dispatchesPerInference: number };
+      const emitted = (await import(pathToFileURL(join(dir, 'net.js')).href)) as {
+        createModel(o: { device: GPUDevice }): Promise<WebGpuModel>;
+        dispatchesPerInference: number;
+        description: WebGpuModelDescription;
+      };
       const model = await emitted.createModel({ device: gpu.device });
       try {
         expect(model.outputShape).to.deep.equal(golden.shape);
@@ -64,6 +69,9 @@ describe('wgsl target: golden fixtures on Dawn (GLES, compatibility mode)', () =
         const [reference] = runGraph(graph, [input.data]);
         expect(maxAbsDiff(logits, reference), 'max |wgsl - reference interpreter|').to.be.at.most(manifest.tolerance.abs);
         expect(emitted.dispatchesPerInference).to.equal(expectedDispatches(graph));
+        // Every activation and shortcut add runs inside a conv's epilogue (the target renders them all).
+        const standalone = emitted.description.steps.map((s) => s.kernel).filter((k) => ['relu', 'sigmoid', 'hardSigmoid', 'hardSwish', 'clip', 'add'].includes(k));
+        expect(standalone, 'activations and adds dispatched on their own').to.deep.equal([]);
       } finally {
         model.dispose();
       }
