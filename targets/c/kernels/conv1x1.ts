@@ -8,8 +8,8 @@
 import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { affineRuns } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
-import { constData, placementOf, shapeOf, taskCount, taskKernel, taskSlice, WEIGHTS } from './context.ts';
-import { rowSplit, tileAccumulatorFloats, tileCalls, type TileOperands } from './tile-loops.ts';
+import { constData, placementOf, shapeOf, taskKernel, taskSlice, WEIGHTS } from './context.ts';
+import { tileAccumulatorFloats, tileCalls, tileSplit, type TileOperands } from './tile-loops.ts';
 
 /** Default register tile: 8 output channels x 32 pixels (AVX-512 / NEON sized; see CEmitOptions.tile). */
 export const DEFAULT_TILE = { rows: 8, pixels: 32 } as const;
@@ -39,8 +39,9 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   const inRuns = affineRuns(order.map((c) => inPlace.channelOffsets[c]))!;
   const outRuns = affineRuns(outPlace.channelOffsets)!;
   const relu = op.activation === 'relu';
-  // Tasks take whole row blocks (output channels): their outputs are disjoint planes, their accumulators own slices.
-  const tasks = taskCount(Math.floor(outChannels / ctx.tile.rows), batch * outChannels * channels * pixels);
+  // Tasks take whole row blocks (output channels) or whole pixel tiles: their outputs are disjoint, their
+  // accumulators own slices.
+  const { tasks, declaration, split } = tileSplit(ctx, outChannels, pixels, batch * outChannels * channels * pixels);
   const accFloats = tileAccumulatorFloats(ctx);
   ctx.scratch(tasks * accFloats);
   const operands: TileOperands = {
@@ -54,11 +55,10 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   };
   const wOff = ctx.weights.add(packTiles(w, outChannels, channels, ctx.tile.rows, order));
   const bOff = ctx.weights.add(b);
-  const split = rowSplit(ctx, outChannels, tasks);
   const body = [
     `const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
-    ...(split ? [split.declaration] : []),
-    ...batchLoop(batch, inPlace.batchStride, outPlace.batchStride, tileCalls(ctx, operands, 'x', 'y', split?.split)),
+    ...(declaration ? [declaration] : []),
+    ...batchLoop(batch, inPlace.batchStride, outPlace.batchStride, tileCalls(ctx, operands, 'x', 'y', split)),
   ];
   const summary = `conv2d 1x1 ${channels} to ${outChannels} on ${height}x${width}${relu ? ' relu' : ''}`;
   return taskKernel(node, fn, summary, tasks, body);

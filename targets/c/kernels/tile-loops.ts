@@ -2,7 +2,7 @@
 // BLOCK_P pixels, each a call with the tile's operands. Loops with a single trip are written as straight code.
 
 import type { KernelContext } from './context.ts';
-import { lastTask, taskSpan } from './context.ts';
+import { lastTask, taskCount, taskSpan } from './context.ts';
 import { pointwiseMicrokernel } from './pointwise-microkernel.ts';
 
 export interface TileOperands {
@@ -44,6 +44,13 @@ export interface RowSplit {
   readonly remainder?: string;
 }
 
+/** A task's share of the pixels: full pixel tiles [p0, p1) (multiples of the tile), and the tail tiles when `tail` holds. */
+export interface PixelSplit {
+  readonly p0: string;
+  readonly p1: string;
+  readonly tail: string;
+}
+
 /** Row blocks of a layer split over `tasks` (see taskSpan): returns the span declaration and the split. */
 export function rowSplit(ctx: KernelContext, outChannels: number, tasks: number): { declaration: string; split: RowSplit } | undefined {
   const blocks = Math.floor(outChannels / ctx.tile.rows);
@@ -55,25 +62,51 @@ export function rowSplit(ctx: KernelContext, outChannels: number, tasks: number)
 }
 
 /**
+ * How a matrix-shaped layer of `work` multiply-adds is split into tasks: by row blocks, or by full pixel tiles
+ * when a plane holds more of those than the layer has row blocks (x0.5's 24-channel 1x1 convs on 28x28: 3 row
+ * blocks, 24 pixel tiles). Tile boundaries stay where a serial run puts them and the last task takes the tail
+ * tiles (which may overlap only its own last full tile), so every output is computed by the same tile either way.
+ */
+export function tileSplit(
+  ctx: KernelContext,
+  outChannels: number,
+  pixels: number,
+  work: number,
+): { tasks: number; declaration?: string; split?: RowSplit | PixelSplit } {
+  const rowBlocks = Math.floor(outChannels / ctx.tile.rows);
+  const pixelTiles = Math.floor(pixels / ctx.tile.pixels);
+  const byPixels = pixelTiles > rowBlocks;
+  const tasks = taskCount(byPixels ? pixelTiles : rowBlocks, work);
+  if (tasks === 1) return { tasks };
+  if (!byPixels) return { tasks, ...rowSplit(ctx, outChannels, tasks) };
+  const p = ctx.tile.pixels;
+  return { tasks, declaration: taskSpan(pixelTiles, tasks), split: { p0: `lo * ${p}`, p1: `hi * ${p}`, tail: lastTask(tasks) } };
+}
+
+/**
  * The microkernel calls of one layer, reading `x` and writing `y` (C expressions for pixel 0 of the planes),
  * with weights at `w` and biases at `bias` (pointers the caller declares). One call covers whole runs of tiles
  * of one shape, so a layer makes a handful of calls (per pixel tile when pixel tiles run outside).
  */
-export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: string, split?: RowSplit): string[] {
+export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: string, split?: RowSplit | PixelSplit): string[] {
   const BLOCK_M = ctx.tile.rows;
   const BLOCK_P = t.pixelTile ?? ctx.tile.pixels;
   const fullM = Math.floor(t.outChannels / BLOCK_M) * BLOCK_M;
   const fullP = Math.floor(t.pixels / BLOCK_P) * BLOCK_P;
+  const rowSplit = split && 'm0' in split ? split : undefined;
+  const pixelSplit = split && 'p0' in split ? split : undefined;
+  if (pixelSplit && BLOCK_P !== ctx.tile.pixels) throw new Error('tileCalls: a pixel split needs the context tile');
   const call = (rows: number, m0: string, m1: string, px: number, p0: string, p1: string): string => {
     const mk = pointwiseMicrokernel(ctx, { rows, pixels: px, relu: t.relu });
     return `${mk}(${x}, ${t.input.table}, ${t.input.count}, w, bias, ${y}, ${t.output}, ${m0}, ${m1}, ${p0}, ${p1}, ${t.accumulators});`;
   };
   /** Row blocks: [rows, m0, m1, guard] (the full blocks, then the remainder block; guard: only in that task). */
   const rowBlocks: [number, string, string, string?][] = [
-    ...(fullM > 0 ? [[BLOCK_M, split?.m0 ?? '0', split?.m1 ?? String(fullM)] as [number, string, string]] : []),
-    ...(t.outChannels > fullM ? [[t.outChannels - fullM, String(fullM), String(t.outChannels), split?.remainder] as [number, string, string, string?]] : []),
+    ...(fullM > 0 ? [[BLOCK_M, rowSplit?.m0 ?? '0', rowSplit?.m1 ?? String(fullM)] as [number, string, string]] : []),
+    ...(t.outChannels > fullM ? [[t.outChannels - fullM, String(fullM), String(t.outChannels), rowSplit?.remainder] as [number, string, string, string?]] : []),
   ];
   const guarded = (guard: string | undefined, line: string) => (guard ? `if (${guard}) ${line}` : line);
+  const tailGuard = (guard: string | undefined) => guard ?? pixelSplit?.tail;
   // wasm's vocabulary has a one-vector (4-pixel) chunk, so its tails may be that narrow; the x86 ones start at 8.
   const tails = tailTiles(t.pixels, fullP, BLOCK_P, ctx.wasm ? 4 : 8);
   // Pixel tiles outside, channel blocks inside: a tile's input rows (K x 32 floats) stay in L1 while each block's
@@ -84,13 +117,15 @@ export function tileCalls(ctx: KernelContext, t: TileOperands, x: string, y: str
   const lines: string[] = [];
   if (weightsOutside) {
     for (const [rows, m0, m1, guard] of rowBlocks) {
-      if (fullP > 0) lines.push(guarded(guard, call(rows, m0, m1, BLOCK_P, '0', String(fullP))));
-      for (const [at, px] of tails) lines.push(guarded(guard, call(rows, m0, m1, px, String(at), String(at + px))));
+      if (fullP > 0) lines.push(guarded(guard, call(rows, m0, m1, BLOCK_P, pixelSplit?.p0 ?? '0', pixelSplit?.p1 ?? String(fullP))));
+      for (const [at, px] of tails) lines.push(guarded(tailGuard(guard), call(rows, m0, m1, px, String(at), String(at + px))));
     }
   } else {
-    const perTile = (p: string, px: number, end: string) => rowBlocks.map(([rows, m0, m1, guard]) => guarded(guard, call(rows, m0, m1, px, p, end)));
-    lines.push(...countedLoop('p', 0, fullP, BLOCK_P, (p) => perTile(p, BLOCK_P, /^\d+$/.test(p) ? String(Number(p) + BLOCK_P) : `${p} + ${BLOCK_P}`)));
-    for (const [at, px] of tails) lines.push(...perTile(String(at), px, String(at + px)));
+    const perTile = (p: string, px: number, end: string, tail = false) =>
+      rowBlocks.map(([rows, m0, m1, guard]) => guarded(tail ? tailGuard(guard) : guard, call(rows, m0, m1, px, p, end)));
+    if (pixelSplit) lines.push(`for (p = ${pixelSplit.p0}; p < ${pixelSplit.p1}; p += ${BLOCK_P}) {`, ...perTile('p', BLOCK_P, `p + ${BLOCK_P}`).map((l) => '  ' + l), `}`);
+    else lines.push(...countedLoop('p', 0, fullP, BLOCK_P, (p) => perTile(p, BLOCK_P, /^\d+$/.test(p) ? String(Number(p) + BLOCK_P) : `${p} + ${BLOCK_P}`)));
+    for (const [at, px] of tails) lines.push(...perTile(String(at), px, String(at + px), true));
   }
   return [...(lines.some((l) => l.startsWith('for (p = ')) ? ['int p;'] : []), ...lines];
 }
