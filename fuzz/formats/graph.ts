@@ -1,5 +1,5 @@
 // Random valid graphs: seeded ShuffleNet-like networks (both shuffle spellings, odd widths, batch 1-3, chunk as
-// slices or a split) compiled for c or wasm, built, run, and compared with the reference interpreter on the same
+// slices or a split) compiled for any target (neon under qemu, wgsl on Dawn), built, run, and compared with the reference interpreter on the same
 // input. A refusal here is a finding too: every graph is valid and made of supported ops.
 
 import { compileGraph } from '../../api/compile.ts';
@@ -9,7 +9,7 @@ import { randomInput, randomOptions, shuffleNetLike } from '../../test/compiler/
 import type { FuzzFormat, FuzzInput } from '../format.ts';
 import type { Random } from '../random.ts';
 
-const TARGETS = ['c', 'wasm'];
+const TARGETS = ['c', 'neon', 'wasm', 'wgsl'];
 
 function generate(r: Random): FuzzInput {
   const seed = 1 + r.int(1_000_000);
