@@ -73,11 +73,23 @@ function chooseBuild(opts: WasmModelOptions): WasmBuild {
   return opts.build ?? (relaxedRuns && opts.relaxedWasm ? 'relaxed' : 'baseline');
 }
 
+/** What bindWasmExports finds in an instantiated model module. */
+export interface BoundWasmExports {
+  /** `<name>_<suffix>`, or an error naming it. */
+  readonly fn: (suffix: string) => () => number;
+  readonly memory: WebAssembly.Memory;
+  readonly inputPtr: number;
+  readonly outputPtr: number;
+  readonly infer: () => number;
+}
+
 /**
  * The exports of an instantiated model module, with `<name>.weights.bin` installed (checked against the size and
  * hash compiled in): `fn(suffix)` looks up `<name>_<suffix>`. Shared by the runtime and the benchmark driver.
+ * The return type is spelt out: the runtime's declarations are emitted without lib files, where an inferred
+ * WebAssembly.Memory would come out as `any`.
  */
-export function bindWasmExports(instance: WebAssembly.Instance, name: string, weights: Uint8Array) {
+export function bindWasmExports(instance: WebAssembly.Instance, name: string, weights: Uint8Array): BoundWasmExports {
   const exports = instance.exports as Record<string, unknown>;
   const fn = (suffix: string) => {
     const f = exports[`${name}_${suffix}`];

@@ -3,11 +3,13 @@
 // under imports, type-only ones included.
 
 import { expect } from 'chai';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runtimeArtifacts } from '../../../targets/ts-module/runtime-files.ts';
-import { scratchDir } from '../c/support.ts';
+import { emitRuntimeFromSource, runtimeArtifacts } from '../../../targets/ts-module/runtime-files.ts';
+import { REPO, scratchDir } from '../c/support.ts';
+
+const RUNTIME = pathToFileURL(join(REPO, 'runtime/'));
 
 const text = (artifacts: ReturnType<typeof runtimeArtifacts>, path: string) => artifacts.find((a) => a.path === path)?.contents as string | undefined;
 
@@ -23,6 +25,19 @@ describe('runtime files of emitted modules', () => {
     expect(paths).to.not.include('snv2c-runtime/native-model.js');
     expect(text(artifacts, 'snv2c-runtime/webgpu-model.js')).to.match(/from ["']\.\/model-api\.js["']/).and.not.match(/\.ts["']/);
     expect(text(artifacts, 'snv2c-runtime/webgpu-model.d.ts')).to.match(/from ["']\.\/webgpu-description\.js["']/).and.not.match(/\.ts["']/);
+  });
+
+  it('from source: declarations keep the types the sources spell out (nothing inferred from lib files turns into any)', () => {
+    // The emitter has no lib files (emit-js.ts): an exported type it must infer from, say, WebAssembly comes out
+    // as `any`, unlike a tsc build of the package. Count `any` outside comments in each declaration and its source.
+    const anys = (code: string) => (code.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').match(/\bany\b/g) ?? []).length;
+    const emitted = emitRuntimeFromSource(RUNTIME, join(root, 'emit-cache'));
+    const declarations = [...emitted.keys()].filter((f) => f.endsWith('.d.ts'));
+    expect(declarations.length).to.be.above(10);
+    for (const file of declarations) {
+      const source = readFileSync(new URL(file.replace(/\.d\.ts$/, '.ts'), RUNTIME), 'utf8');
+      expect(anys(emitted.get(file)!), file).to.be.at.most(anys(source));
+    }
   });
 
   it('from a built package: the compiled files are copied as they are, following tsc-style `.ts` specifiers too', () => {
