@@ -17,9 +17,6 @@ export interface CampaignResult {
 }
 
 function startWorker(): Worker {
-  // A worker's process.env is its own copy, unseen by native code: Dawn's GLES backend (wgsl graph cases) reads
-  // EGL_PLATFORM from the real environment, so the parent sets it as the WebGPU runtime would.
-  process.env.EGL_PLATFORM ??= 'surfaceless';
   // Workers do not inherit a loader registered by the parent: register tsx first, then load the TypeScript worker.
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`;
   return new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });

@@ -1,6 +1,8 @@
 // Random valid graphs: seeded ShuffleNet-like networks (both shuffle spellings, odd widths, batch 1-3, chunk as
-// slices or a split) compiled for any target (neon under qemu, wgsl on Dawn), built, run, and compared with the reference interpreter on the same
-// input. A refusal here is a finding too: every graph is valid and made of supported ops.
+// slices or a split) compiled for c, neon (under qemu) or wasm, built, run, and compared with the reference
+// interpreter on the same input. A refusal here is a finding too: every graph is valid and made of supported ops.
+// Not wgsl: cases run in worker threads, and Dawn's Node addon aborted the whole process from a worker after
+// ~40 cases (napi_throw in mapAsync); wgsl runs the same kind of graphs in its own tests and the node-test suite.
 
 import { compileGraph } from '../../api/compile.ts';
 import { loadCompiled } from '../../api/load-compiled.ts';
@@ -9,7 +11,7 @@ import { randomInput, randomOptions, shuffleNetLike } from '../../test/compiler/
 import type { FuzzFormat, FuzzInput } from '../format.ts';
 import type { Random } from '../random.ts';
 
-const TARGETS = ['c', 'neon', 'wasm', 'wgsl'];
+const TARGETS = ['c', 'neon', 'wasm'];
 
 function generate(r: Random): FuzzInput {
   const seed = 1 + r.int(1_000_000);
