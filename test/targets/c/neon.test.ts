@@ -1,6 +1,7 @@
 // The neon target on aarch64: built with aarch64-linux-gnu-gcc under -Werror and run under qemu-aarch64 (~150x
 // slower than native, so only the small fixtures), matching PyTorch and the interpreter. One fixture has branch
-// widths that are not multiples of 4, which exercises the scalar remainders of the NEON tiles.
+// widths that are not multiples of 4, which exercises the scalar remainders of the NEON tiles. The paper's variants
+// and ShuffleNetV2+ (small, SE / residual / v2* / h-swish) run too, so every target covers them.
 
 import { expect } from 'chai';
 import { readFileSync, rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ describe('neon target under qemu-aarch64', function () {
     expect(picked.some((f) => (f.stages_out_channels ?? []).some((c) => (c / 2) % 4 !== 0))).to.equal(true);
   });
 
-  for (const fixture of picked) {
+  for (const fixture of [...picked, ...(manifest.variant_fixtures ?? [])]) {
     it(`${fixture.name}: NEON build matches PyTorch and the interpreter`, async () => {
       const graph = compiledGraph(fixture);
       const { input, golden } = fixtureTensors(fixture);
