@@ -10,9 +10,16 @@ export interface EpilogueSupport {
   readonly residual: boolean;
   /** A residual add fused into an element-wise mul (an SE block's x * gate followed by the shortcut add). */
   readonly scaleResidual?: boolean;
+  /**
+   * Whether a fused residual may be a graph input or output, a view of one, or a constant (default true). The
+   * C kernels reach a residual only through the arena, so the C targets fuse just residuals the plan puts there.
+   */
+  readonly residualInCallerBuffers?: boolean;
 }
 
 export const ALL_EPILOGUES: EpilogueSupport = { activations: ['relu', 'relu6', 'sigmoid', 'hardSigmoid', 'hardSwish'], residual: true, scaleResidual: true };
+/** What the C targets (c, neon, wasm) render: every activation, and a residual add when it lives in the arena. */
+export const C_EPILOGUES: EpilogueSupport = { activations: ALL_EPILOGUES.activations, residual: true, residualInCallerBuffers: false };
 /** What every target rendered before the paper's variants: a fused ReLU. */
 export const RELU_EPILOGUE: EpilogueSupport = { activations: ['relu'], residual: false };
 

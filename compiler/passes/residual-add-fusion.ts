@@ -15,7 +15,10 @@ export type FusedNode = (residual: number, rw: Rewriter) => { op: Op; inputs: re
  */
 export type AbsorbResidual = (producer: Node, graph: Graph) => FusedNode | undefined;
 
-export function fuseIntoResidualAdds(graph: Graph, absorb: AbsorbResidual): Graph {
+/** Whether `residual` may be fused in (default: any). */
+export type AcceptResidual = (residual: number, uses: UseIndex) => boolean;
+
+export function fuseIntoResidualAdds(graph: Graph, absorb: AbsorbResidual, accept: AcceptResidual = () => true): Graph {
   const uses = new UseIndex(graph);
   const shapeKey = (id: number) => graph.values.get(id)!.type.shape.join(',');
   /** add node id -> the fused node that replaces it, and where that came from. */
@@ -28,7 +31,7 @@ export function fuseIntoResidualAdds(graph: Graph, absorb: AbsorbResidual): Grap
     if (a === b || graph.values.get(out)!.type.dtype !== 'f32' || shapeKey(a) !== shapeKey(out) || shapeKey(b) !== shapeKey(out)) continue;
     for (const [operand, residual] of [[a, b], [b, a]]) {
       const producer = uses.producer.get(operand);
-      if (!producer || absorbed.has(producer.id) || uses.soleConsumer(operand) !== add) continue;
+      if (!producer || absorbed.has(producer.id) || uses.soleConsumer(operand) !== add || !accept(residual, uses)) continue;
       const fused = absorb(producer, graph);
       if (!fused) continue;
       fusions.set(add.id, { fused, residual, origin: producer.origin });

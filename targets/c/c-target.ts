@@ -4,6 +4,7 @@
 
 import type { Graph } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
+import { C_EPILOGUES } from '../../compiler/ir/conv-epilogue.ts';
 import type { Artifact, EmitOptions, Target } from '../../compiler/target.ts';
 import { emitTsModule } from '../ts-module/emit-ts-module.ts';
 import { emitCModel, ioShapes, kernelScratchBytes } from './emit-model.ts';
@@ -37,6 +38,8 @@ export function emitNativeTarget(graph: Graph, plan: MemoryPlan, options: EmitOp
 export const cTarget: Target = {
   name: 'c',
   passes: [],
+  // Conv epilogues (kernels/conv-epilogue.ts): every activation, and residual adds the plan keeps in the arena.
+  epilogues: C_EPILOGUES,
   emit: (graph, plan, options) => emitNativeTarget(graph, plan, options, 'c'),
   scratchBytes: (graph, plan) => kernelScratchBytes(graph, plan, { neon: false }),
 };
@@ -44,6 +47,7 @@ export const cTarget: Target = {
 export const neonTarget: Target = {
   name: 'neon',
   passes: [],
+  epilogues: C_EPILOGUES,
   emit: (graph, plan, options) => emitNativeTarget(graph, plan, options, 'neon'),
   scratchBytes: (graph, plan) => kernelScratchBytes(graph, plan, { neon: true }),
 };

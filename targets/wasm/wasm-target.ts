@@ -3,6 +3,7 @@
 // detection. The weights are not compiled: they go to `<name>.weights.bin`, which the runtime reads or fetches
 // (a 9 MB module before). A `<name>.js` (+ `.d.ts`) instantiates it in Node or a browser.
 
+import { C_EPILOGUES } from '../../compiler/ir/conv-epilogue.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
 import type { Artifact, Target } from '../../compiler/target.ts';
@@ -71,6 +72,8 @@ export function emitWasmModel(graph: Graph, plan: MemoryPlan, name: string): Art
 export const wasmTarget: Target = {
   name: 'wasm',
   passes: [],
+  // The C kernels' conv epilogues (targets/c/kernels/conv-epilogue.ts).
+  epilogues: C_EPILOGUES,
   emit: (graph, plan, options) => emitWasmModel(graph, plan, options.name),
   scratchBytes: (graph, plan) => kernelScratchBytes(graph, plan, WASM_C),
 };

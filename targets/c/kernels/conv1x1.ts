@@ -9,6 +9,7 @@ import type { Node, OpOf } from '../../../compiler/ir/types.ts';
 import { affineRuns } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, placementOf, shapeOf, taskKernel, taskSlice, WEIGHTS } from './context.ts';
+import { convEpilogue, epilogueSummary, loopRelu, tileSpan } from './conv-epilogue.ts';
 import { tileAccumulatorFloats, tileCalls, tileSplit, type TileOperands } from './tile-loops.ts';
 
 /** Default register tile: 8 output channels x 32 pixels (AVX-512 / NEON sized; see CEmitOptions.tile). */
@@ -38,7 +39,7 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   const order = [...Array(channels).keys()].sort((a, c) => inPlace.channelOffsets[a] - inPlace.channelOffsets[c]);
   const inRuns = affineRuns(order.map((c) => inPlace.channelOffsets[c]))!;
   const outRuns = affineRuns(outPlace.channelOffsets)!;
-  const relu = op.activation === 'relu';
+  const relu = loopRelu(op);
   // Tasks take whole row blocks (output channels) or whole pixel tiles: their outputs are disjoint, their
   // accumulators own slices.
   const { tasks, declaration, split } = tileSplit(ctx, outChannels, pixels, batch * outChannels * channels * pixels);
@@ -58,9 +59,12 @@ export function emitConv1x1(ctx: KernelContext, node: Node, fn: string): Kernel 
   const body = [
     `const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
     ...(declaration ? [declaration] : []),
-    ...batchLoop(batch, inPlace.batchStride, outPlace.batchStride, tileCalls(ctx, operands, 'x', 'y', split)),
+    ...batchLoop(batch, inPlace.batchStride, outPlace.batchStride, [
+      ...tileCalls(ctx, operands, 'x', 'y', split),
+      ...convEpilogue(ctx, node, tileSpan(outChannels, pixels, split), batch, batch > 1 ? 'n' : undefined),
+    ]),
   ];
-  const summary = `conv2d 1x1 ${channels} to ${outChannels} on ${height}x${width}${relu ? ' relu' : ''}`;
+  const summary = `conv2d 1x1 ${channels} to ${outChannels} on ${height}x${width}${epilogueSummary(op)}`;
   return taskKernel(node, fn, summary, tasks, body);
 }
 

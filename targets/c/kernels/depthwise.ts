@@ -11,6 +11,7 @@ import { x86DepthwiseInterior } from '../vector/depthwise-interior.ts';
 import { wasmDepthwiseInterior } from '../wasm/depthwise-interior.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, indent, placementOf, reluExpr, shapeOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
+import { convEpilogue, epilogueSummary, loopRelu } from './conv-epilogue.ts';
 
 /** The windows this kernel handles, for a conv the IR classifies as depthwise. */
 export function isDepthwise3x3(op: OpOf<'conv2d'>): boolean {
@@ -84,7 +85,7 @@ export function emitDepthwise(ctx: KernelContext, node: Node, fn: string): Kerne
   const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
   const [, , outHeight, outWidth] = shapeOf(ctx, node.outputs[0]);
   const g: PlaneGeometry = { height, width, outHeight, outWidth, stride: op.stride[0] };
-  const relu = op.activation === 'relu';
+  const relu = loopRelu(op);
   const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
   const output = placementAddressing(placementOf(ctx, node.outputs[0], node), ctx.tables);
   const wOff = ctx.weights.add(constData(ctx, node.inputs[1], node, 'weight')!);
@@ -99,7 +100,8 @@ export function emitDepthwise(ctx: KernelContext, node: Node, fn: string): Kerne
     ...(batch > 1
       ? [`int n, c;`, `for (n = 0; n < ${batch}; n++)`, `  for (c = lo; c < hi; c++)`, `    ${helper}(x + n * ${input.batchStride} + ${input.at('c')}, y + n * ${output.batchStride} + ${output.at('c')}, wt + c * 9, bias[c]);`]
       : [`int c;`, `for (c = lo; c < hi; c++) ${helper}(x + ${input.at('c')}, y + ${output.at('c')}, wt + c * 9, bias[c]);`]),
+    ...convEpilogue(ctx, node, { channels: ['lo', 'hi'], pixels: ['0', String(outHeight * outWidth)] }, batch),
   ];
-  const summary = `depthwise conv 3x3 s${g.stride} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''}`;
+  const summary = `depthwise conv 3x3 s${g.stride} ${channels}ch ${height}x${width} to ${outHeight}x${outWidth}${epilogueSummary(op)}`;
   return taskKernel(node, fn, summary, tasks, body);
 }

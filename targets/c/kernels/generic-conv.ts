@@ -8,6 +8,7 @@ import { placementAddressing } from '../operands.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { batchLoop } from './conv1x1.ts';
 import { constData, placementOf, reluExpr, shapeOf, taskCount, taskKernel, taskSpan, WEIGHTS } from './context.ts';
+import { convEpilogue, epilogueSummary, loopRelu } from './conv-epilogue.ts';
 
 /** For each tap k, output positions [lo, hi) whose input index o*stride - pad + k*dilation is in [0, size). */
 export function tapRanges(outSize: number, size: number, kernel: number, stride: number, pad: number, dilation: number): { lo: number[]; hi: number[] } {
@@ -35,7 +36,7 @@ export function emitGenericConv(ctx: KernelContext, node: Node, fn: string): Ker
   const bOff = ctx.weights.add(constData(ctx, node.inputs[2], node, 'bias') ?? new Float32Array(outChannels));
   const rows = tapRanges(outHeight, height, kh, op.stride[0], op.pads[0], op.dilations[0]);
   const cols = tapRanges(outWidth, width, kw, op.stride[1], op.pads[1], op.dilations[1]);
-  const relu = op.activation === 'relu';
+  const relu = loopRelu(op);
   const plane = outHeight * outWidth;
   const tasks = taskCount(outChannels, batch * outChannels * groupChannels * kh * kw * plane);
   const body = [
@@ -65,8 +66,9 @@ export function emitGenericConv(ctx: KernelContext, node: Node, fn: string): Ker
       `  }`,
       ...(relu ? [`  for (p = 0; p < ${plane}; p++) yp[p] = ${reluExpr('yp[p]', true)};`] : []),
       `}`,
+      ...convEpilogue(ctx, node, { channels: ['lo', 'hi'], pixels: ['0', String(plane)] }, batch, batch > 1 ? 'n' : undefined),
     ]),
   ];
-  const summary = `conv2d ${kh}x${kw} s${op.stride.join('x')} g${op.groups} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''}`;
+  const summary = `conv2d ${kh}x${kw} s${op.stride.join('x')} g${op.groups} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${epilogueSummary(op)}`;
   return taskKernel(node, fn, summary, tasks, body);
 }

@@ -10,6 +10,7 @@ import { batchLoop, packTiles } from './conv1x1.ts';
 import type { Kernel, KernelContext } from './context.ts';
 import { constData, placementOf, shapeOf, taskKernel, WEIGHTS } from './context.ts';
 import { tileAccumulatorFloats, tileCalls } from './tile-loops.ts';
+import { convEpilogue, epilogueSummary, loopRelu } from './conv-epilogue.ts';
 
 export function isGroupedConv1x1(op: OpOf<'conv2d'>, inChannels: number, outChannels: number): boolean {
   const pointwise = op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && op.pads.every((p) => p === 0);
@@ -27,7 +28,7 @@ export function emitGroupedConv1x1(ctx: KernelContext, node: Node, fn: string): 
   const outPlace = placementOf(ctx, node.outputs[0], node);
   const w = constData(ctx, node.inputs[1], node, 'weight')!;
   const b = constData(ctx, node.inputs[2], node, 'bias') ?? new Float32Array(outChannels);
-  const relu = op.activation === 'relu';
+  const relu = loopRelu(op);
 
   // One task (groups run one after another), so one set of accumulators in the scratch serves every group.
   ctx.scratch(tileAccumulatorFloats(ctx));
@@ -44,7 +45,8 @@ export function emitGroupedConv1x1(ctx: KernelContext, node: Node, fn: string): 
     const calls = tileCalls(ctx, { channels: inPer, outChannels: outPer, pixels: height * width, relu, input, output: ctx.tables.runTable(outRuns), accumulators: 'scratch' }, 'x', 'y');
     groups.push(`{ /* group ${g} */`, `  const float *w = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`, ...calls.map((l) => '  ' + l), `}`);
   }
-  const summary = `conv2d 1x1 g${op.groups} ${channels} to ${outChannels} on ${height}x${width}${relu ? ' relu' : ''}`;
-  const body = batchLoop(batch, inPlace.batchStride, outPlace.batchStride, groups);
+  const summary = `conv2d 1x1 g${op.groups} ${channels} to ${outChannels} on ${height}x${width}${epilogueSummary(op)}`;
+  const epilogue = convEpilogue(ctx, node, { channels: ['0', String(outChannels)], pixels: ['0', String(height * width)] }, batch, batch > 1 ? 'n' : undefined);
+  const body = batchLoop(batch, inPlace.batchStride, outPlace.batchStride, [...groups, ...epilogue]);
   return taskKernel(node, fn, summary, 1, body);
 }

@@ -29,9 +29,6 @@ export function kernelsFor(ctx: KernelContext, node: Node, fnFor: (outputIndex: 
     case 'conv2d': {
       const inChannels = shapeOf(ctx, node.inputs[0])[1];
       const outChannels = shapeOf(ctx, node.outputs[0])[1];
-      if (op.residual || (op.activation !== 'none' && op.activation !== 'relu')) {
-        throw new CompileError(`C target: conv epilogue ${op.activation}${op.residual ? ' + residual' : ''} is not supported`, { node: node.origin, kind: 'unsupported' });
-      }
       // The class comes from the IR (classify-convs); only the kernels' own window limits are checked here.
       const convClass = convClassOf(op, inChannels, outChannels);
       if (convClass === 'pointwise') return [emitConv1x1(ctx, node, fn)];

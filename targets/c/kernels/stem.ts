@@ -12,6 +12,7 @@ import { constData, indent, placementOf, shapeOf, taskCount, taskKernel, taskSli
 import { packTiles } from './conv1x1.ts';
 import { tapRanges } from './generic-conv.ts';
 import { tileAccumulatorFloats, tileCalls } from './tile-loops.ts';
+import { convEpilogue, epilogueSummary, loopRelu } from './conv-epilogue.ts';
 
 /** Largest tap-row buffer (floats) per task: rows of wider inputs go through the generic convolution. */
 const MAX_ROW_BUFFER = 16384;
@@ -30,7 +31,7 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
   const [sh, sw] = op.stride;
   const [dh, dw] = op.dilations;
   const taps = channels * kh * kw;
-  const relu = op.activation === 'relu';
+  const relu = loopRelu(op);
   const input = placementAddressing(placementOf(ctx, node.inputs[0], node), ctx.tables);
   const outPlace = placementOf(ctx, node.outputs[0], node);
   const w = constData(ctx, node.inputs[1], node, 'weight')!;
@@ -93,7 +94,8 @@ export function emitStemConv(ctx: KernelContext, node: Node, fn: string): Kernel
     indent(tiles.join('\n'), 2),
     `  }`,
     `}`,
+    ...convEpilogue(ctx, node, { channels: ['0', String(outChannels)], pixels: [`lo * ${outWidth}`, `hi * ${outWidth}`] }, batch),
   ];
-  const summary = `conv2d ${kh}x${kw} s${sh}x${sw} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${relu ? ' relu' : ''} as tap-row tiles`;
+  const summary = `conv2d ${kh}x${kw} s${sh}x${sw} ${channels} to ${outChannels} ${height}x${width} to ${outHeight}x${outWidth}${epilogueSummary(op)} as tap-row tiles`;
   return taskKernel(node, fn, summary, tasks, body);
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { evalOp } from '../../../compiler/interpreter/eval-op.ts';
 import type { Activation, Op } from '../../../compiler/ir/types.ts';
 import { runOnnxNode } from '../../support/ort.ts';
+import { STANDALONE_ACTIVATIONS } from '../../support/standalone-activations.ts';
 import { expectClose, f32, i64, random, values } from './helpers.ts';
 
 /** Spread over the interesting range of every activation (saturation of the hard ones starts at +-3). */
@@ -64,14 +65,7 @@ describe('interpreter: conv epilogues', () => {
   const b = random([4], 1012);
   const r = random([2, 4, 5, 5], 1013);
   const conv = { kind: 'conv2d', kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], groups: 1 } as const;
-  const unaryOf: Record<Exclude<Activation, 'none'>, Op> = {
-    relu: { kind: 'relu' },
-    relu6: { kind: 'clip', min: 0, max: 6 },
-    sigmoid: { kind: 'sigmoid' },
-    hardSigmoid: { kind: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 },
-    hardSwish: { kind: 'hardSwish' },
-  };
-  for (const [activation, standalone] of Object.entries(unaryOf)) {
+  for (const [activation, standalone] of Object.entries(STANDALONE_ACTIVATIONS)) {
     it(`${activation} then residual add equals the unfused ops`, () => {
       const plain = evalOp({ ...conv, activation: 'none' }, [x, w, b])[0];
       const expected = evalOp({ kind: 'binary', fn: 'add' }, [evalOp(standalone, [plain])[0], r])[0];

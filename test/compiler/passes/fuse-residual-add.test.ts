@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
 import type { Activation, Graph, OpOf } from '../../../compiler/ir/types.ts';
+import { C_EPILOGUES } from '../../../compiler/ir/conv-epilogue.ts';
 import { fuseResidualAdd } from '../../../compiler/passes/fuse-residual-add.ts';
 import { rng } from './shufflenet-like.ts';
 import { expectSameFunction, kinds } from './support.ts';
@@ -60,5 +61,23 @@ describe('fuse-residual-add', () => {
     const plain = simple.done(simple.add(simple.conv(simple.x, conv(1, 'none')), simple.x));
     expect(fuseResidualAdd(plain, { epilogues: { activations: ['relu'], residual: false } })).to.equal(plain);
     expect(kinds(fuseResidualAdd(plain))).to.deep.equal(['conv2d']);
+  });
+
+  it('for a target that reaches residuals only in the arena (C): leaves shortcuts that are graph inputs, outputs, constants or views of them', () => {
+    const n = new Net();
+    const fromInput = n.add(n.conv(n.x, conv(1, 'none')), n.x);
+    const [half] = n.b.addNode({ kind: 'split', axis: 1, sizes: [4, 4] }, [n.b.addNode({ kind: 'concat', axis: 1 }, [n.x, fromInput], 'cat')[0]], 'split');
+    const viaView = n.add(n.conv(fromInput, conv(1, 'none')), half);
+    const shown = n.conv(viaView, conv(3, 'none', 1));
+    const ofOutput = n.add(n.conv(viaView, conv(1, 'sigmoid')), shown);
+    const constant = n.add(n.conv(ofOutput, conv(1, 'none')), n.b.addConst('c', [2, 4, 3, 3], new Float32Array(72).fill(0.5)));
+    const computed = n.conv(constant, conv(3, 'none', 1));
+    const inArena = n.add(n.conv(constant, conv(1, 'relu')), computed);
+    const graph = n.done(inArena, shown);
+    const after = fuseResidualAdd(graph, { epilogues: C_EPILOGUES });
+    const residualOf = (g: Graph) => g.nodes.filter((node) => node.op.kind === 'conv2d' && node.op.residual).map((node) => node.inputs[3]);
+    expect(residualOf(after)).to.deep.equal([computed]);
+    expect(residualOf(fuseResidualAdd(graph))).to.have.length(5);
+    expectSameFunction(graph, after, input, 1e-6);
   });
 });
