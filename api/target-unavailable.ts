@@ -6,9 +6,13 @@ import { NO_ADAPTER_MESSAGE } from '../runtime/webgpu-errors.ts';
 
 const MISSING_TOOL = [NO_ADAPTER_MESSAGE, 'cannot run C compiler'];
 
-/** `e` as "target T cannot run on this machine: ..." when it says a tool or adapter is missing, else `e` itself. */
+/** The one-line error for a target this machine cannot run, saying why (and what to install). */
+export function cannotRunHere(target: string, why: string): CompileError {
+  return new CompileError(`target ${target} cannot run on this machine: ${why}`, { kind: 'io' });
+}
+
+/** `e` as cannotRunHere when it says a tool or adapter is missing, else `e` itself. */
 export function targetUnavailable(target: string, e: unknown): unknown {
   const message = e instanceof Error ? e.message : String(e);
-  if (!MISSING_TOOL.some((m) => message.startsWith(m))) return e;
-  return new CompileError(`target ${target} cannot run on this machine: ${message}`, { kind: 'io' });
+  return MISSING_TOOL.some((m) => message.startsWith(m)) ? cannotRunHere(target, message) : e;
 }

@@ -8,6 +8,7 @@ import { loadCompiled } from '../api/load-compiled.ts';
 import { targetUnavailable } from '../api/target-unavailable.ts';
 import type { Graph } from '../compiler/ir/types.ts';
 import { acquireDevice, type AcquiredDevice } from '../runtime/webgpu-device.ts';
+import { elementCount } from '../runtime/model-api.ts';
 import type { WebGpuModel } from '../runtime/webgpu-model.ts';
 import { safeOrigin } from '../targets/wgsl/wgsl-text.ts';
 import { startNativeBench } from './native/native-bench.ts';
@@ -77,7 +78,7 @@ async function startWebGpu(result: CompileResult, profile: boolean): Promise<Ins
   }
   const steps = profile ? stepNodes(result) : [];
   const timestamps = model.profileClock === 'timestamp-query';
-  const bytes = (shape: readonly number[]) => 4 * shape.reduce((a, b) => a * b, 1);
+  const bytes = (shape: readonly number[]) => 4 * elementCount(shape);
   const { inputShape, outputShape } = shapes(result.graph);
   return {
     measuredOn: `WebGPU adapter ${gpu.adapter}; ${timestamps ? 'GPU timestamp queries' : 'wall clock (no timestamp queries)'}`,

@@ -2,6 +2,7 @@
 // install, instead of a compiler error halfway through a benchmark.
 
 import { spawnSync } from 'node:child_process';
+import { cannotRunHere } from '../api/target-unavailable.ts';
 import { CompileError } from '../compiler/ir/errors.ts';
 
 const runs = (command: string, args: readonly string[] = ['--version']): boolean => {
@@ -9,8 +10,7 @@ const runs = (command: string, args: readonly string[] = ['--version']): boolean
   return !r.error && r.status === 0;
 };
 
-const missing = (target: string, what: string, install: string) =>
-  new CompileError(`target ${target} cannot run on this machine: ${what}; install it (${install})`, { kind: 'io' });
+const missing = (target: string, what: string, install: string) => cannotRunHere(target, `${what}; install it (${install})`);
 
 export const isArmHost = (): boolean => process.arch === 'arm64';
 

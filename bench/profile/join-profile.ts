@@ -57,29 +57,36 @@ const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 /** Kernel times summed per layer (node group), in graph order, joined with the cost of its nodes. */
 export function joinProfile(graph: Graph, costs: readonly LayerReport[], kernels: readonly KernelTime[]): Profile {
   const nodeById = new Map(graph.nodes.map((n, i) => [n.id, { node: n, step: i }]));
-  const groups = new Map<string, { nodes: Node[]; ms: number; step: number }>();
-  const transfers = kernels.filter((k) => k.transfer);
-  for (const k of kernels.filter((k) => !k.transfer)) {
+  type Row = { nodes: Node[]; ms: number; step: number; transfer?: KernelTime['transfer'] };
+  const groups = new Map<string, Row>();
+  const rows: Row[] = [];
+  for (const k of kernels) {
+    // A host transfer has no node: the upload sorts before every layer, the readback after.
+    if (k.transfer) {
+      rows.push({ nodes: [], ms: k.ms, step: k.transfer.last ? graph.nodes.length : -1, transfer: k.transfer });
+      continue;
+    }
     const key = k.nodeIds.join(',');
     const group = groups.get(key) ?? { nodes: k.nodeIds.map((id) => nodeById.get(id)!.node), ms: 0, step: nodeById.get(k.nodeIds[0])!.step };
+    if (!groups.has(key)) rows.push(group);
     group.ms += k.ms;
     groups.set(key, group);
   }
   const costByNode = new Map(costs.map((c) => [c.nodeId, c]));
-  const layerSumMs = [...groups.values(), ...transfers].reduce((a, g) => a + g.ms, 0);
+  const layerSumMs = rows.reduce((a, g) => a + g.ms, 0);
   const byKind: Record<string, number> = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0]));
-  const layers = [...groups.values()]
+  const layers = rows
     .sort((a, b) => a.step - b.step)
-    .map(({ nodes, ms }): ProfiledLayer => {
+    .map(({ nodes, ms, transfer }): ProfiledLayer => {
       const cost = nodes.map((n) => costByNode.get(n.id));
-      const kind = unique(nodes.map((n) => layerKind(graph, n))).join(' + ');
+      const kind = transfer ? HOST_TRANSFER : unique(nodes.map((n) => layerKind(graph, n))).join(' + ');
       byKind[kind] = (byKind[kind] ?? 0) + ms;
       const macs = cost.reduce((s, c) => s + (c?.macs ?? 0), 0);
-      const macBytes = cost.reduce((s, c) => s + (c?.macBytes ?? 0), 0);
+      const macBytes = transfer ? transfer.bytes : cost.reduce((s, c) => s + (c?.macBytes ?? 0), 0);
       return {
         nodeIds: nodes.map((n) => n.id),
-        name: nodes.map((n) => n.origin).join(' + '),
-        op: nodes.map((n) => n.op.kind).join('+'),
+        name: transfer ? transfer.label : nodes.map((n) => n.origin).join(' + '),
+        op: transfer ? 'transfer' : nodes.map((n) => n.op.kind).join('+'),
         kind,
         ms,
         share: layerSumMs > 0 ? ms / layerSumMs : 0,
@@ -90,11 +97,5 @@ export function joinProfile(graph: Graph, costs: readonly LayerReport[], kernels
         guidelines: unique(cost.flatMap((c) => c?.guidelines ?? [])),
       };
     });
-  const transferRows = transfers.map(({ ms, transfer }): ProfiledLayer => {
-    byKind[HOST_TRANSFER] = (byKind[HOST_TRANSFER] ?? 0) + ms;
-    return { nodeIds: [], name: transfer!.label, op: 'transfer', kind: HOST_TRANSFER, ms, share: layerSumMs > 0 ? ms / layerSumMs : 0, macs: 0, gmacPerSecond: 0, macBytes: transfer!.bytes, gbPerSecond: perSecond(transfer!.bytes, ms, 1e9), guidelines: [] };
-  });
-  const before = transferRows.filter((_, i) => !transfers[i].transfer!.last);
-  const after = transferRows.filter((_, i) => transfers[i].transfer!.last);
-  return { layers: [...before, ...layers, ...after], byKind, layerSumMs };
+  return { layers, byKind, layerSumMs };
 }
