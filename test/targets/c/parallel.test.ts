@@ -42,6 +42,55 @@ int main(void) {
 }
 `;
 
+/**
+ * The pool alone: every task of a round runs exactly once, for task counts from 2 to past one round's limit
+ * (2^20 - 1 tasks), and a thread stalled in its own share has the rest of that share taken by the others.
+ */
+const POOL_MAIN = `#define _POSIX_C_SOURCE 199309L
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+#include "net.h"
+#define MOST ((1 << 20) + 5)
+static int hits[MOST + 1], stolen;
+static pthread_t caller;
+static void count_task(void *ctx, int index) {
+  (void)ctx;
+  __atomic_add_fetch(&hits[index], 1, __ATOMIC_RELAXED);
+}
+/* Task 0 opens the caller's share (tasks 0-3 of 12 on 3 threads) and stalls; the workers should take 1-3. */
+static void stall_task(void *ctx, int index) {
+  const struct timespec pause = { 0, 100000000L };
+  (void)ctx;
+  if (index == 0) nanosleep(&pause, 0);
+  else if (index < 4 && !pthread_equal(pthread_self(), caller)) __atomic_add_fetch(&stolen, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&hits[index], 1, __ATOMIC_RELAXED);
+}
+static int once(int count) {
+  int i;
+  for (i = 0; i < count; i++) if (__atomic_load_n(&hits[i], __ATOMIC_RELAXED) != 1) return 0;
+  return __atomic_load_n(&hits[count], __ATOMIC_RELAXED) == 0;
+}
+int main(void) {
+  static const int counts[] = { 2, 3, 5, 12, 1000, MOST };
+  void *pool = net_pool_create(3);
+  int k, i;
+  if (!pool) return 9;
+  caller = pthread_self();
+  for (k = 0; k < 6; k++) {
+    for (i = 0; i <= MOST; i++) hits[i] = 0;
+    net_pool_parallel_for(pool, count_task, 0, counts[k]);
+    if (!once(counts[k])) return 1 + k;
+  }
+  for (i = 0; i <= MOST; i++) hits[i] = 0;
+  net_pool_parallel_for(pool, stall_task, 0, 12);
+  net_pool_destroy(pool);
+  if (!once(12)) return 7;
+  printf("%d\\n", stolen);
+  return 0;
+}
+`;
+
 /** A timer stand-in: counts BEGIN/END per layer and checks they pair up in order. */
 const PROFILE_MAIN = `#include <stdio.h>
 #include "net.h"
@@ -78,8 +127,9 @@ describe('C entry points: run_parallel, the pthreads pool, profiling hooks, aren
     const files = readdirSync(dir).filter((f) => f.endsWith('.c'));
     const b = spawnSync(cc, ['-std=c99', ...STRICT_FLAGS, '-pthread', ...extra, '-o', 'prog', ...files], { cwd: dir, encoding: 'utf8' });
     if (b.status !== 0) return { status: b.status, stdout: '', stderr: b.stderr };
-    const r = spawnSync(join(dir, 'prog'), { encoding: 'utf8' });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    // A pool that loses or repeats a task hangs its caller: fail the test instead of the whole run.
+    const r = spawnSync(join(dir, 'prog'), { encoding: 'utf8', timeout: 120_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr || (r.error ? String(r.error) : '') };
   }
 
   for (const fixture of [small, x05]) {
@@ -93,6 +143,16 @@ describe('C entry points: run_parallel, the pthreads pool, profiling hooks, aren
       }
     });
   }
+
+  it('the pool runs every task once (2 to 2^20 + 5 tasks, 3 threads) and shares out a stalled thread\'s tasks (gcc, also under ThreadSanitizer)', () => {
+    const dir = emitted(small, 'pool');
+    for (const extra of [['-O2'], ['-O1', '-g', '-fsanitize=thread']]) {
+      const r = build(dir, 'gcc', POOL_MAIN, extra);
+      expect(r.stderr, extra.join(' ')).not.to.include('ThreadSanitizer');
+      expect(r.status, `${extra.join(' ')}: ${r.stderr}`).to.equal(0);
+      expect(Number(r.stdout.trim()), extra.join(' ')).to.be.at.least(1);
+    }
+  });
 
   it('ThreadSanitizer finds no data race in the pool and the split kernels (3 threads, small fixture)', () => {
     const dir = emitted(small, 'tsan');
