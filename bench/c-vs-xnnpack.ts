@@ -1,6 +1,8 @@
 // snv2c's native C against XNNPACK (Debian's libxnnpack-dev, operator API) and onnxruntime-node on the same
 // ShuffleNetV2 models and input, all timed in this run by the shared sampler (bench/timing/): after warm-up,
-// contenders alternate call by call, so a busy stretch of the machine lands on every side of a ratio. Prints
+// contenders alternate in blocks of BLOCK calls, so a busy stretch of the machine lands on every side of a ratio.
+// Blocks, not single calls: both libraries' thread pools keep polling for a few milliseconds after a call, which
+// on a 2-core machine slows whichever contender runs next; in a block that lands on its first call only. Prints
 // medians and ratios; snv2c also with 2 threads (its POSIX pool) against itself with 1.
 //   npx tsx bench/c-vs-xnnpack.ts [model.onnx ...] [--runs N] [--cc clang] [--threads 2]
 // Needs: apt-get install libxnnpack-dev libpthreadpool-dev libcpuinfo-dev (XNNPACK's ShuffleNetV2 is
@@ -30,6 +32,7 @@ const runs = Number(option('--runs') ?? 100);
 const cc = option('--cc') ?? process.env.CC ?? 'clang';
 const threads = Number(option('--threads') ?? 2);
 const WARMUP = 20;
+const BLOCK = 10;
 
 function buildXnnpack(dir: string): string {
   const source = new URL('./xnnpack/shufflenet-xnnpack.c', import.meta.url).pathname;
@@ -149,11 +152,11 @@ for (const modelPath of models) {
       contender(`snv2c C, ${threads} threads`, snv2c(threads)),
       contender(`XNNPACK, ${threads} threads`, xnn(threads)),
     ];
-    const results = await sample(contenders, { warmup: WARMUP, runs, progress: progressLine() });
+    const results = await sample(contenders, { warmup: WARMUP, runs, block: BLOCK, progress: progressLine() });
     const ms = (label: string) => headline(results.find((r) => r.label === label)!).medianMs;
     const referenceLabel = peer ? 'onnxruntime-node, 1 thread' : 'snv2c C, 1 thread';
     const reference = outputs.get(referenceLabel)!;
-    console.log(`model: ${modelPath}  (${cc} -O3 -march=native; ${runs} interleaved runs after ${WARMUP} warm-up, medians; C contenders: the model alone)`);
+    console.log(`model: ${modelPath}  (${cc} -O3 -march=native; ${runs} runs after ${WARMUP} warm-up, interleaved in blocks of ${BLOCK}, medians; C contenders: the model alone)`);
     for (const { label } of contenders) {
       console.log(`  ${label.padEnd(28)} ${ms(label).toFixed(3)} ms   max |logit - ${referenceLabel.split(',')[0]}| ${maxDiff(outputs.get(label)!, reference).toExponential(1)}`);
     }

@@ -1,5 +1,5 @@
 // Warm-up, then N timed calls of one or more contenders. Several contenders are interleaved call by call (A B,
-// then B A, ...) so a busy stretch of a shared machine lands on both sides of a ratio, not on one.
+// then B A, ...), or block by block, so a busy stretch of a shared machine lands on both sides of a ratio, not on one.
 
 import type { Progress } from './progress.ts';
 import { summarize, type TimingSummary } from './statistics.ts';
@@ -37,6 +37,12 @@ export interface SampleOptions {
   readonly progress?: Progress;
   /** Checked between calls: an aborted benchmark stops at the next call boundary. */
   readonly signal?: AbortSignal;
+  /**
+   * Calls a contender makes in a row before the next takes over (default 1). Blocks suit contenders that leave
+   * work behind after a call, such as thread pools that keep polling for a few milliseconds: on a machine with
+   * few cores that polling slows whichever contender comes next, and in a block it lands on one call, not all.
+   */
+  readonly block?: number;
 }
 
 export class BenchAborted extends Error {
@@ -48,17 +54,21 @@ export class BenchAborted extends Error {
 
 export async function sample(contenders: readonly Contender[], opts: SampleOptions): Promise<ContenderResult[]> {
   const samples = contenders.map(() => [] as CallTiming[]);
-  const total = (opts.warmup + opts.runs) * contenders.length;
+  const calls = opts.warmup + opts.runs;
+  const block = Math.max(1, Math.floor(opts.block ?? 1));
+  const total = calls * contenders.length;
   let done = 0;
-  for (let round = 0; round < opts.warmup + opts.runs; round++) {
-    const timed = round >= opts.warmup;
-    // Alternate the order each round so neither contender always runs right after the other.
-    const order = contenders.map((_, i) => (round % 2 === 0 ? i : contenders.length - 1 - i));
+  for (let first = 0, turn = 0; first < calls; first += block, turn++) {
+    // Alternate the order each turn so neither contender always runs right after the other.
+    const order = contenders.map((_, i) => (turn % 2 === 0 ? i : contenders.length - 1 - i));
     for (const i of order) {
-      if (opts.signal?.aborted) throw new BenchAborted();
-      const t = await contenders[i].call();
-      if (timed) samples[i].push(t);
-      opts.progress?.update(++done, total, timed ? `timing ${contenders[i].label}` : 'warming up');
+      for (let call = first; call < Math.min(calls, first + block); call++) {
+        if (opts.signal?.aborted) throw new BenchAborted();
+        const timed = call >= opts.warmup;
+        const t = await contenders[i].call();
+        if (timed) samples[i].push(t);
+        opts.progress?.update(++done, total, timed ? `timing ${contenders[i].label}` : 'warming up');
+      }
     }
   }
   opts.progress?.done();

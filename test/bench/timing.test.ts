@@ -38,6 +38,16 @@ describe('bench timing core', () => {
     expect(a.model).to.equal(undefined);
   });
 
+  it('runs contenders in blocks of calls when asked, alternating the order of the blocks', async () => {
+    const log: string[] = [];
+    const [a, b] = await sample([fake('a', [100, 1, 2, 3, 4, 5], log), fake('b', [50, 6, 7, 8, 9, 10], log)], { warmup: 1, runs: 4, block: 2 });
+    expect(log.join('')).to.equal('aabbbbaaab');
+    // The first call of each contender is its warm-up, whichever block it falls in.
+    expect(a.total.runs).to.equal(4);
+    expect(a.total.minMs).to.equal(1);
+    expect(b.total.minMs).to.equal(6);
+  });
+
   it('reports the per-call overhead apart from the model time', async () => {
     const [r] = await sample([fake('native', [10, 11, 12, 13], [], (t) => t - 0.5 - (t % 2) * 0.25)], { warmup: 0, runs: 4 });
     expect(r.model!.medianMs).to.equal(10.25); // models 9.5, 10.25, 11.5, 12.25
