@@ -4,7 +4,7 @@
 // inputs, only empty outputs) one dummy float stands in, so every request and answer is visible on the pipe.
 // (stdio lives here, in the harness, never in the emitted model.)
 
-import { pthreadPoolPrototypes } from './native-pool.ts';
+import { pooledArenaSetup, pthreadPoolPrototypes } from './native-pool.ts';
 
 /**
  * The harness source for a model whose files are `<name>.h/.c`; `name` must be the validated C identifier. With
@@ -15,7 +15,7 @@ export function harnessSource(name: string, threads = 1): string {
   const macro = name.toUpperCase();
   const pooled = threads > 1;
   return `/* snv2c native harness for ${name}: stdin floats in, stdout floats out${pooled ? `, ${threads} threads` : ''}. */
-${pooled ? '#include <stdlib.h>\n' : ''}#include <stdio.h>
+${pooled ? '#include <stdint.h>\n#include <stdlib.h>\n' : ''}#include <stdio.h>
 #include "${name}.h"
 ${pooled ? `\n${pthreadPoolPrototypes(name).join('\n')}\n` : ''}
 /* A dummy float stands for an empty request or answer (and no array has size 0). */
@@ -25,7 +25,7 @@ static float input_buf[${macro}_INPUT_SIZE + 1];
 static float output_buf[${macro}_OUTPUT_SIZE + 1];
 
 int main(void) {
-${pooled ? `  void *pool = ${name}_pool_create(${threads});\n  void *arena = malloc(${macro}_ARENA_BYTES);\n  if (!pool || !arena) {\n    fprintf(stderr, "snv2c harness: cannot start ${threads} threads\\n");\n    return 5;\n  }\n` : ''}  for (;;) {
+${pooled ? pooledArenaSetup(name, threads, `{ fprintf(stderr, "snv2c harness: cannot start ${threads} threads\\n"); return 5; }`).map((l) => `  ${l}\n`).join('') : ''}  for (;;) {
     size_t got = fread(input_buf, sizeof(float), REQUEST_FLOATS, stdin);
     if (got == 0 && feof(stdin)) return 0;
     if (got != REQUEST_FLOATS) {

@@ -323,6 +323,22 @@ void ${p}_destroy(void *pool_ptr) {
 `;
 }
 
+/**
+ * C statements that start a pool of `threads` and an arena on a cache line (declaring `pool` and `arena`), then
+ * run `fail` if either could not be had: the setup of a harness that runs `<name>_run_parallel`. Needs
+ * <stdint.h> and <stdlib.h>.
+ */
+export function pooledArenaSetup(name: string, threads: number, fail: string): string[] {
+  const M = name.toUpperCase();
+  return [
+    `void *pool = ${name}_pool_create(${threads});`,
+    `/* malloc promises 16-byte alignment; the arena should start on a cache line (${M}_ARENA_ALIGN). */`,
+    `unsigned char *arena_block = (unsigned char *)malloc(${M}_ARENA_BYTES + ${M}_ARENA_ALIGN);`,
+    `void *arena = arena_block ? arena_block + ${M}_ARENA_ALIGN - (uintptr_t)arena_block % ${M}_ARENA_ALIGN : 0;`,
+    `if (!pool || !arena) ${fail}`,
+  ];
+}
+
 /** Prototypes of the pool functions, for code that uses `<name>_pthreads.c`. */
 export function pthreadPoolPrototypes(name: string): string[] {
   const p = `${name}_pool`;

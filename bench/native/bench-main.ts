@@ -5,7 +5,7 @@
 // ms of <name>_run alone, and the CPU ms the process spent in it: steadier than wall time on a loaded machine),
 // then with `profileLayers` that many doubles (ms per profiled kernel of this run).
 
-import { pthreadPoolPrototypes } from '../../runtime/native-pool.ts';
+import { pooledArenaSetup, pthreadPoolPrototypes } from '../../runtime/native-pool.ts';
 import { profileHooksSource } from '../profile/profile-hooks.ts';
 
 export interface BenchMainOptions {
@@ -27,7 +27,7 @@ export function benchMainSource(opts: BenchMainOptions): string {
   const run = pooled ? `${name}_run_parallel(input_buf, output_buf, arena, ${name}_pool_parallel_for, pool)` : `${name}_run(input_buf, output_buf)`;
   return `/* snv2c bench harness for ${name}: stdin floats in, stdout floats and timings out${pooled ? `, ${threads} threads` : ''}. */
 #define _POSIX_C_SOURCE 199309L
-${pooled ? '#include <stdlib.h>\n' : ''}#include <stdio.h>
+${pooled ? '#include <stdint.h>\n#include <stdlib.h>\n' : ''}#include <stdio.h>
 #include <time.h>
 #include "${name}.h"
 ${pooled ? `\n${pthreadPoolPrototypes(name).join('\n')}\n` : ''}
@@ -43,7 +43,7 @@ static double clock_ms(clockid_t clock) {
 static double now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 ${layers ? profileHooksSource(name, layers, 'now_ms()') : ''}
 int main(void) {
-${pooled ? `  void *pool = ${name}_pool_create(${threads});\n  void *arena = malloc(${macro}_ARENA_BYTES);\n  if (!pool || !arena) return 5;\n` : ''}  for (;;) {
+${pooled ? pooledArenaSetup(name, threads, 'return 5;').map((l) => `  ${l}\n`).join('') : ''}  for (;;) {
     double start, cpu_start, times[2];
     size_t got = fread(input_buf, sizeof(float), ${macro}_INPUT_SIZE, stdin);
     if (got == 0 && feof(stdin)) return 0;

@@ -6,7 +6,7 @@ import { CompileError, quoteName } from '../../compiler/ir/errors.ts';
 import type { Graph } from '../../compiler/ir/types.ts';
 import { numel } from '../../compiler/ir/types.ts';
 import type { MemoryPlan } from '../../compiler/plan/types.ts';
-import { alignPlane } from '../../compiler/plan/types.ts';
+import { alignPlane, PLANE_ALIGN_FLOATS } from '../../compiler/plan/types.ts';
 import type { Artifact } from '../../compiler/target.ts';
 import { pthreadPoolPrototypes, pthreadPoolSource } from '../../runtime/native-pool.ts';
 import type { KernelContext } from './kernels/context.ts';
@@ -63,13 +63,15 @@ function header(name: string, graph: Graph, io: IoLayout, arenaBytes: number, la
     'extern "C" {',
     '#endif',
     '',
-    `/* Sizes in floats, arena in bytes (pass at least this much, 16-byte aligned, to ${name}_run_with_arena / ${name}_run_io). */`,
+    `/* Sizes in floats, arena in bytes (pass at least this much, 16-byte aligned, to ${name}_run_with_arena / ${name}_run_io;`,
+    `   aligned to ${macro}_ARENA_ALIGN, a cache line, threads never write to the same line). */`,
     `/* INPUT_SIZE / OUTPUT_SIZE cover all inputs / outputs, one after another, as ${name}_run takes them. */`,
     `#define ${macro}_INPUTS ${graph.inputs.length}`,
     `#define ${macro}_OUTPUTS ${graph.outputs.length}`,
     `#define ${macro}_INPUT_SIZE ${total(io.inputSizes)}`,
     `#define ${macro}_OUTPUT_SIZE ${total(io.outputSizes)}`,
     `#define ${macro}_ARENA_BYTES ${arenaBytes}`,
+    `#define ${macro}_ARENA_ALIGN ${ARENA_ALIGN}`,
     ...(graph.inputs.length ? dims('INPUT', shapeOfId(graph.inputs[0])) : []),
     ...dims('OUTPUT', shapeOfId(graph.outputs[0])),
     ...each('INPUT', graph.inputs, io.inputSizes),
@@ -229,6 +231,9 @@ function emitKernels(graph: Graph, memoryPlan: MemoryPlan, options: CEmitOptions
   return { io, plan, weights, tables, helpers, zeroFloats, scratchFloats, definitions, calls, layerNames };
 }
 
+/** Bytes of a cache line: the alignment the arena should have (<NAME>_ARENA_ALIGN); plans align planes to it. */
+const ARENA_ALIGN = PLANE_ALIGN_FLOATS * 4;
+
 /** Floats of the whole arena: the planned activations, then the kernels' scratch (at least 4, a valid array). */
 const arenaFloatsOf = (k: EmittedKernels) => Math.max(k.plan.arenaFloats + k.scratchFloats, 4);
 
@@ -296,7 +301,12 @@ export function emitCModel(graph: Graph, memoryPlan: MemoryPlan, options: CEmitO
     `  return ${name}_run_parallel(input, output, arena, 0, 0);`,
     `}`,
     '',
+    // GNU C can place the static arena on a cache line; C99 has no portable way to.
+    '#if defined(__GNUC__)',
+    `static float ${name}_arena[${arenaFloats}] __attribute__((aligned(${ARENA_ALIGN})));`,
+    '#else',
     `static float ${name}_arena[${arenaFloats}];`,
+    '#endif',
     '',
     `int ${name}_run(const float *input, float *output) {`,
     `  return ${name}_run_with_arena(input, output, ${name}_arena);`,
