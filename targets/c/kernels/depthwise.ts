@@ -80,6 +80,14 @@ function planeHelper(ctx: KernelContext, name: string, g: PlaneGeometry, relu: b
   ].join('\n');
 }
 
+/**
+ * Work units one depthwise multiply-add counts for when a layer is split into tasks (see taskCount, whose units
+ * are 1x1 multiply-adds): per multiply-add the row loops run 4-20x slower than the 1x1 microkernels (x0.5 on
+ * this CPU: 2-9 GMAC/s against 40-50), and x0.5's stage-4 depthwise convs (42K multiply-adds, 18 us) stayed
+ * serial under the plain count.
+ */
+const DEPTHWISE_COST = 4;
+
 export function emitDepthwise(ctx: KernelContext, node: Node, fn: string): Kernel {
   const op = node.op as OpOf<'conv2d'>;
   const [batch, channels, height, width] = shapeOf(ctx, node.inputs[0]);
@@ -93,7 +101,7 @@ export function emitDepthwise(ctx: KernelContext, node: Node, fn: string): Kerne
   const zero = ctx.zeroRow(width);
   const helper = `${ctx.prefix}_dw3x3_${height}x${width}_s${g.stride}${relu ? '_relu' : ''}`;
   ctx.helper(helper, () => planeHelper(ctx, helper, g, relu, zero));
-  const tasks = taskCount(channels, batch * channels * outHeight * outWidth * 9);
+  const tasks = taskCount(channels, DEPTHWISE_COST * batch * channels * outHeight * outWidth * 9);
   const body = [
     `const float *wt = ${WEIGHTS(ctx.prefix)} + ${wOff}, *bias = ${WEIGHTS(ctx.prefix)} + ${bOff};`,
     taskSpan(channels, tasks),
