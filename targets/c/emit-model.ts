@@ -64,7 +64,7 @@ function header(name: string, graph: Graph, io: IoLayout, arenaBytes: number, la
     '#endif',
     '',
     `/* Sizes in floats, arena in bytes (pass at least this much, 16-byte aligned, to ${name}_run_with_arena / ${name}_run_io;`,
-    `   aligned to ${macro}_ARENA_ALIGN, a cache line, threads never write to the same line). */`,
+    `   better aligned to ${macro}_ARENA_ALIGN, a cache line: then threads never write to the same line). */`,
     `/* INPUT_SIZE / OUTPUT_SIZE cover all inputs / outputs, one after another, as ${name}_run takes them. */`,
     `#define ${macro}_INPUTS ${graph.inputs.length}`,
     `#define ${macro}_OUTPUTS ${graph.outputs.length}`,
