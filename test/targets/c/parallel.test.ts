@@ -132,7 +132,10 @@ describe('C entry points: run_parallel, the pthreads pool, profiling hooks, aren
     return { status: r.status, stdout: r.stdout, stderr: r.stderr || (r.error ? String(r.error) : '') };
   }
 
-  for (const fixture of [small, x05]) {
+  // Batch 3 on odd 57x57 planes, and a Megvii-style network at 224x224: other splits, tails and plane sizes.
+  const odd = manifest.fixtures.find((f) => f.name === 'seed_tiny_o15_bn_dyn')!;
+  const megvii = manifest.fixtures.find((f) => f.name === 'megvii_tiny_224_o11_folded')!;
+  for (const fixture of [small, x05, odd, megvii]) {
     it(`${fixture.name}: serial, reversed task order and a 3-thread pool give bit-identical logits (gcc and clang)`, () => {
       const dir = emitted(fixture, 'order');
       for (const cc of ['gcc', 'clang']) {
