@@ -11,7 +11,7 @@ import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
 import { createWebGpuModel } from '../../../runtime/webgpu-model.ts';
 import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
 import { wgslTarget } from '../../../targets/wgsl/wgsl-target.ts';
-import { dawnCompatDevice, maxAbsDiff, randomFloats } from './support.ts';
+import { dawnCompatDevice, maxAbsDiff, randomFloats, TestNet } from './support.ts';
 
 let gpu: AcquiredDevice;
 
@@ -38,20 +38,12 @@ async function expectMatchesInterpreter(graph: Graph, seed = 1, fused = false): 
   return kernels;
 }
 
-class Net {
-  readonly b = new GraphBuilder();
-  private seed = 100;
+class Net extends TestNet {
   constructor(shape: number[]) {
-    this.b.inputs = [this.b.addValue('x', { dtype: 'f32', shape })];
-  }
-  get x(): number {
-    return this.b.inputs[0];
+    super(100, [{ name: 'x', shape }], 0.5);
   }
   shape(id: number): readonly number[] {
     return this.b.value(id).type.shape;
-  }
-  const(shape: number[]): number {
-    return this.b.addConst(`c${this.seed}`, shape, randomFloats(shape.reduce((a, b) => a * b, 1), this.seed++, 0.5));
   }
   conv(x: number, out: number, o: { k?: Pair; stride?: Pair; pads?: Pads4; dil?: Pair; groups?: number; act?: Activation; bias?: boolean; residual?: number } = {}): number {
     const k = o.k ?? [1, 1];
@@ -63,13 +55,6 @@ class Net {
       ...(o.residual === undefined ? {} : { residual: true as const }),
     };
     return this.b.addNode(op, inputs, `Conv c${this.seed}`)[0];
-  }
-  node(op: Op, inputs: number[]): number[] {
-    return this.b.addNode(op, inputs, `${op.kind} n${this.seed++}`);
-  }
-  build(output: number): Graph {
-    this.b.outputs = [output];
-    return this.b.build();
   }
 }
 

@@ -3,38 +3,20 @@
 // compatibility mode, against the reference interpreter, every output compared.
 
 import { expect } from 'chai';
-import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
-import type { Graph, Op } from '../../../compiler/ir/types.ts';
+import type { Graph } from '../../../compiler/ir/types.ts';
 import { planMemory } from '../../../compiler/plan/plan-memory.ts';
 import type { AcquiredDevice } from '../../../runtime/webgpu-device.ts';
 import { emitWgslModel } from '../../../targets/wgsl/emit-model.ts';
-import { dawnCompatDevice, expectGraphMatchesInterpreter, randomFloats } from './support.ts';
+import { dawnCompatDevice, expectGraphMatchesInterpreter, TestNet } from './support.ts';
 
 let gpu: AcquiredDevice;
 
 const expectMatchesInterpreter = (graph: Graph, seed = 1): Promise<string[]> => expectGraphMatchesInterpreter(gpu.device, graph, seed);
 
-class Net {
-  readonly b = new GraphBuilder();
-  private seed = 300;
+/** Inputs x0, x1, ... of the given shapes. */
+class Net extends TestNet {
   constructor(...shapes: number[][]) {
-    this.b.inputs = shapes.map((shape, i) => this.b.addValue(`x${i}`, { dtype: 'f32', shape }));
-  }
-  get x(): number {
-    return this.b.inputs[0];
-  }
-  const(shape: number[]): number {
-    return this.b.addConst(`c${this.seed}`, shape, randomFloats(shape.reduce((a, b) => a * b, 1), this.seed++));
-  }
-  indices(shape: number[], values: number[]): number {
-    return this.b.addConst(`i${this.seed++}`, shape, Float64Array.from(values));
-  }
-  node(op: Op, inputs: number[]): number[] {
-    return this.b.addNode(op, inputs, `${op.kind} n${this.seed++}`);
-  }
-  build(...outputs: number[]): Graph {
-    this.b.outputs = outputs;
-    return this.b.build();
+    super(300, shapes.map((shape, i) => ({ name: `x${i}`, shape })));
   }
 }
 

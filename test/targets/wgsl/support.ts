@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { Graph, Node, Value } from '../../../compiler/ir/types.ts';
+import { GraphBuilder } from '../../../compiler/ir/graph-builder.ts';
+import type { Graph, Node, Op, Value } from '../../../compiler/ir/types.ts';
 import { runGraph } from '../../../compiler/interpreter/run-graph.ts';
 import { planMemory } from '../../../compiler/plan/plan-memory.ts';
 import type { Artifact } from '../../../compiler/target.ts';
@@ -53,6 +54,43 @@ export function randomFloats(n: number, seed: number, scale = 1): Float32Array {
 }
 
 /** The same graph with every f32 constant replaced by small random values (scaled by fan-in for weights). */
+/**
+ * A small hand-built graph for kernel tests: f32 inputs, seeded random constants (`c<seed>`, scaled by
+ * `constScale` unless a call says otherwise) and nodes named after their op. Each test file starts from its own
+ * seed.
+ */
+export class TestNet {
+  readonly b = new GraphBuilder();
+  constructor(
+    protected seed: number,
+    inputs: readonly { name: string; shape: number[] }[],
+    private readonly constScale = 1,
+  ) {
+    this.b.inputs = inputs.map(({ name, shape }) => this.b.addValue(name, { dtype: 'f32', shape }));
+  }
+  get x(): number {
+    return this.b.inputs[0];
+  }
+  const(shape: number[], scale = this.constScale): number {
+    return this.b.addConst(`c${this.seed}`, shape, randomFloats(shape.reduce((a, b) => a * b, 1), this.seed++, scale));
+  }
+  indices(shape: number[], values: number[]): number {
+    return this.b.addConst(`i${this.seed++}`, shape, Float64Array.from(values));
+  }
+  /** The node's outputs. */
+  node(op: Op, inputs: number[]): number[] {
+    return this.b.addNode(op, inputs, `${op.kind} n${this.seed++}`);
+  }
+  /** The node's first output. */
+  output(op: Op, inputs: number[]): number {
+    return this.node(op, inputs)[0];
+  }
+  build(...outputs: number[]): Graph {
+    this.b.outputs = outputs;
+    return this.b.build();
+  }
+}
+
 export function withRandomConstants(graph: Graph, seed: number): Graph {
   const values = new Map<number, Value>();
   for (const v of graph.values.values()) {
